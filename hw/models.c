@@ -1,1 +1,12 @@
-/* placeholder: being written */
+/*
+ * Every device model kiln has, in one list.  A model that is not named
+ * here does not exist: there is no self-registration.
+ */
+#include "kiln/device.h"
+
+extern const DeviceDesc riscv_cpu_intc_desc;
+
+const DeviceDesc *const kiln_models[] = {
+    &riscv_cpu_intc_desc,
+    NULL,
+};

@@ -180,6 +180,11 @@ struct Device {
 
 /* NULL-terminated list of every model kiln has. */
 extern const DeviceDesc *const kiln_models[];
+/*
+ * Add a NULL-terminated list of models looked up after kiln_models (a
+ * test's own models).  The list must outlive its use.
+ */
+void device_register_models(const DeviceDesc *const *list);
 const DeviceDesc *device_desc_find(const char *name);
 const DeviceDesc *device_desc_by_compatible(const char *compatible);
 /* -device help / -device NAME,help */
