@@ -510,6 +510,37 @@ static bool chardev_open_unix(Chardev *chr, const char *path, bool server,
     return true;
 }
 
+/* A listening or connected socket for AI, or -1 with *ERR set. */
+static int chardev_tcp_socket(const struct addrinfo *ai, bool server, int *err)
+{
+    int one = 1;
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+                    ai->ai_protocol);
+
+    if (fd < 0) {
+        *err = errno;
+        return -1;
+    }
+    if (server) {
+        int zero = 0;
+        /* Restarting kiln must not wait out TIME_WAIT. */
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (ai->ai_family == AF_INET6) {
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+        }
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+            listen(fd, 1) == 0 && chardev_set_nonblocking(fd)) {
+            return fd;
+        }
+    } else if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+               chardev_set_nonblocking(fd)) {
+        return fd;
+    }
+    *err = errno;
+    close(fd);
+    return -1;
+}
+
 static bool chardev_open_tcp(Chardev *chr, const char *host, const char *port,
                              bool server, GError **errp)
 {
@@ -535,30 +566,23 @@ static bool chardev_open_tcp(Chardev *chr, const char *host, const char *port,
         return false;
     }
 
+    /*
+     * A server on every address binds the IPv6 wildcard first, dual-stack,
+     * so that clients reach it over either family; getaddrinfo() tends to
+     * list 0.0.0.0 first, which would leave ::1 refused.
+     */
+    bool wildcard = server && !node;
     int fd = -1;
     int err = EADDRNOTAVAIL;
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                    ai->ai_protocol);
-        if (fd < 0) {
-            err = errno;
-            continue;
-        }
-        if (server) {
-            int one = 1;
-            /* Restarting kiln must not wait out TIME_WAIT. */
-            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-            if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-                listen(fd, 1) == 0 && chardev_set_nonblocking(fd)) {
-                break;
+    for (int pass = 0; pass < 2 && fd < 0; pass++) {
+        for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+            /* Pass 0 tries what comes first; pass 1 what pass 0 skipped. */
+            bool first = !wildcard || ai->ai_family == AF_INET6;
+            if (first != (pass == 0)) {
+                continue;
             }
-        } else if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-                   chardev_set_nonblocking(fd)) {
-            break;
+            fd = chardev_tcp_socket(ai, server, &err);
         }
-        err = errno;
-        close(fd);
-        fd = -1;
     }
     freeaddrinfo(res);
 

@@ -433,6 +433,8 @@ bool device_add_global(const char *spec, GError **errp)
     const DeviceDesc *d;
     const PropDesc *p;
     GlobalProp *g;
+    Device *scratch;
+    bool ok;
 
     if (!dot || !eq || dot == spec || eq == dot + 1) {
         g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
@@ -463,6 +465,14 @@ bool device_add_global(const char *spec, GError **errp)
                     prop);
         return false;
     }
+    /* Check the value the way it will be applied: on a device of the model. */
+    scratch = device_new(d, "global", NULL);
+    ok = device_set_prop_parse(scratch, prop, eq + 1, errp);
+    device_free(scratch);
+    if (!ok) {
+        g_prefix_error(errp, "-global %s: ", spec);
+        return false;
+    }
     if (!global_props) {
         global_props = g_ptr_array_new();
     }
@@ -474,19 +484,18 @@ bool device_add_global(const char *spec, GError **errp)
     return true;
 }
 
-static bool apply_globals(Device *dev, GError **errp)
+/* Values were checked when added, so applying them cannot fail. */
+static void apply_globals(Device *dev)
 {
     for (guint i = 0; global_props && i < global_props->len; i++) {
         GlobalProp *g = g_ptr_array_index(global_props, i);
 
-        if (g->desc == dev->desc &&
-            !device_set_prop_parse(dev, g->prop, g->value, errp)) {
-            g_prefix_error(errp, "-global %s.%s=%s: ", dev->desc->name,
-                           g->prop, g->value);
-            return false;
+        if (g->desc == dev->desc) {
+            bool ok = device_set_prop_parse(dev, g->prop, g->value, NULL);
+
+            g_assert(ok);
         }
     }
-    return true;
 }
 
 /* --- life cycle --- */
@@ -541,6 +550,7 @@ Device *device_new(const DeviceDesc *desc, const char *name, Device *parent)
     }
     lines_init(&dev->outs, desc->outputs);
     lines_init(&dev->ins, desc->inputs);
+    apply_globals(dev);
     return dev;
 }
 
@@ -574,6 +584,7 @@ static bool lines_realize(Device *dev, DeviceLines *arr, const LineDesc *descs,
             l->count = descs[i].count_fn(dev);
         }
         if (outputs) {
+            g_free(l->lines);
             l->lines = l->count ? g_new0(IrqLine, l->count) : NULL;
             *(IrqLine **)((char *)dev + descs[i].offset) = l->lines;
         }
@@ -628,8 +639,7 @@ static bool regions_realize(Device *dev, GError **errp)
 bool device_realize(Device *dev, GError **errp)
 {
     g_assert(!dev->realized);
-    if (!apply_globals(dev, errp) ||
-        !lines_realize(dev, dev->outs, dev->desc->outputs, true) ||
+    if (!lines_realize(dev, dev->outs, dev->desc->outputs, true) ||
         !lines_realize(dev, dev->ins, dev->desc->inputs, false) ||
         !regions_realize(dev, errp)) {
         return false;

@@ -464,11 +464,9 @@ static MemResult as_access_straddle(AddressSpace *as, hwaddr addr,
     for (unsigned i = 0; i < size; i++) {
         fr[i] = i > 0 && addr + i == 0 ? NULL : as_lookup(as, addr + i);
         if (!fr[i] || !range_is_memory(fr[i])) {
-            const FlatRange *first = as_lookup(as, addr);
-
             log_mask(LOG_GUEST_ERROR,
                      "%s of %u bytes at 0x%" PRIx64 ": crosses from \"%s\" "
-                     "into %s%s%s\n", what, size, addr, first->mr->name,
+                     "into %s%s%s\n", what, size, addr, fr[0]->mr->name,
                      fr[i] ? "\"" : "", fr[i] ? fr[i]->mr->name : "unmapped",
                      fr[i] ? "\"" : "");
             return MEM_REJECTED;

@@ -15,6 +15,9 @@ packages="
   libfdt-dev
   device-tree-compiler
   libzmq3-dev
+  gcc-riscv64-unknown-elf
+  picolibc-riscv64-unknown-elf
+  qemu-system-misc
 "
 
 missing=""

@@ -424,6 +424,8 @@ int main(int argc, char **argv)
     Machine *m;
 
     log_set_program_name(prog);
+    /* A peer that goes away is seen as EPIPE where it matters, not as a signal. */
+    signal(SIGPIPE, SIG_IGN);
     parse_options(&o, argc, argv);
 
     if ((o.log_items && !log_parse_items(o.log_items, &err)) ||

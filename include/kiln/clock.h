@@ -52,7 +52,13 @@ void timer_mod(Timer *t, int64_t deadline);
 void timer_del(Timer *t);
 bool timer_pending(const Timer *t);
 
-/* Convert between a counter of FREQ_HZ and virtual ns, without overflow. */
+/*
+ * Convert between a counter of FREQ_HZ and virtual ns, without overflow
+ * (results that do not fit saturate).  ns -> ticks rounds down (whole
+ * ticks elapsed); ticks -> ns rounds up (the first ns at which that many
+ * ticks have elapsed), so a timer armed for tick N fires when the counter
+ * reads N, never N - 1.
+ */
 uint64_t clock_ns_to_ticks(int64_t ns, uint64_t freq_hz);
 int64_t clock_ticks_to_ns(uint64_t ticks, uint64_t freq_hz);
 

@@ -82,6 +82,7 @@ MemRegion *region_new_io(const char *name, uint64_t size,
                          const MemOps *ops, void *opaque);
 MemRegion *region_new_alias(const char *name, MemRegion *target,
                             uint64_t offset, uint64_t size);
+/* As in QEMU, a SIZE of UINT64_MAX means all 2^64 bytes (a root container). */
 MemRegion *region_new_container(const char *name, uint64_t size);
 /* Frees MR and, for a container, every subregion in it. */
 void region_free(MemRegion *mr);

@@ -536,6 +536,37 @@ static void test_read_across_ranges(void)
     region_free(root);
 }
 
+/* A debugger read reaches a device in the widest aligned accesses it takes. */
+static void test_read_widest_accesses(void)
+{
+    MemRegion *root = region_new_container("system", UINT64_MAX);
+    TestDev dev = { 0 };
+    AddressSpace as;
+    uint8_t buf[23];
+    static const struct {
+        hwaddr offset;
+        unsigned size;
+    } expect[] = { { 1, 1 }, { 2, 2 }, { 4, 4 }, { 8, 8 }, { 16, 8 } };
+
+    add_ok(root, 0x3000, region_new_io("dev", 0x100, &test_dev_ops_all, &dev));
+    as_init(&as, "memory", root);
+
+    g_assert_cmpint(as_read(&as, 0x3001, buf, sizeof(buf)), ==, MEM_OK);
+    g_assert_cmpint(dev.nr, ==, (int)G_N_ELEMENTS(expect));
+    for (size_t i = 0; i < G_N_ELEMENTS(expect); i++) {
+        g_assert_cmphex(dev.log[i].offset, ==, expect[i].offset);
+        g_assert_cmpuint(dev.log[i].size, ==, expect[i].size);
+    }
+    /* Each piece lands at its own place in the buffer, little-endian. */
+    g_assert_cmphex(buf[0], ==, 0x01);
+    g_assert_cmphex(buf[1], ==, 0x02);
+    g_assert_cmphex(buf[15], ==, 0x10);
+    g_assert_cmphex(buf[18], ==, 0xa0);
+
+    as_destroy(&as);
+    region_free(root);
+}
+
 static void test_load_across_ram_ranges(void)
 {
     MemRegion *root = region_new_container("system", UINT64_MAX);
@@ -611,6 +642,8 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/lazy-rebuild", test_lazy_rebuild);
     g_test_add_func("/memory/many-regions", test_many_regions);
     g_test_add_func("/memory/read-across-ranges", test_read_across_ranges);
+    g_test_add_func("/memory/read-widest-accesses",
+                    test_read_widest_accesses);
     g_test_add_func("/memory/load-across-ram-ranges",
                     test_load_across_ram_ranges);
     g_test_add_func("/memory/print", test_print);
