@@ -5,8 +5,12 @@
 #include "kiln/device.h"
 
 extern const DeviceDesc riscv_cpu_intc_desc;
+extern const DeviceDesc sifive_clint_desc;
+extern const DeviceDesc sifive_plic_desc;
 
 const DeviceDesc *const kiln_models[] = {
     &riscv_cpu_intc_desc,
+    &sifive_clint_desc,
+    &sifive_plic_desc,
     NULL,
 };

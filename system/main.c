@@ -34,6 +34,7 @@ typedef struct Options {
     GPtrArray *mons;
     GPtrArray *qmps;
     GPtrArray *globals;
+    GPtrArray *strings;         /* split option strings, freed at exit */
     const char *qtest;
     const char *qtest_log;
     const char *log_items;
@@ -136,7 +137,10 @@ static bool parse_on_off(const char *opt, const char *key, const char *value)
 
 static void parse_machine(Options *o, const char *opt, const char *arg)
 {
-    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+    /* The values point into PARTS, which lives as long as the options. */
+    char **parts = g_strsplit(arg, ",", -1);
+
+    g_ptr_array_add(o->strings, parts);
 
     for (size_t i = 0; parts[i]; i++) {
         char *eq = strchr(parts[i], '=');
@@ -145,20 +149,20 @@ static void parse_machine(Options *o, const char *opt, const char *arg)
             if (i != 0) {
                 die("-%s %s: '%s' is not KEY=VALUE", opt, arg, parts[i]);
             }
-            o->machine_type = g_strdup(parts[i]);
+            o->machine_type = parts[i];
             continue;
         }
         *eq = '\0';
         if (strcmp(parts[i], "type") == 0) {
-            o->machine_type = g_strdup(eq + 1);
+            o->machine_type = eq + 1;
         } else if (strcmp(parts[i], "dtb") == 0) {
-            o->dtb = g_strdup(eq + 1);
+            o->dtb = eq + 1;
         } else if (strcmp(parts[i], "dts") == 0) {
-            o->dts = g_strdup(eq + 1);
+            o->dts = eq + 1;
         } else if (strcmp(parts[i], "strict") == 0) {
             o->strict = parse_on_off(opt, "strict", eq + 1);
         } else if (strcmp(parts[i], "accel") == 0) {
-            o->accel = g_strdup(eq + 1);
+            o->accel = eq + 1;
         } else {
             die("-%s %s: invalid parameter '%s'", opt, arg, parts[i]);
         }
@@ -406,6 +410,16 @@ static void create_serials(Options *o, bool qtest_mode)
     }
 }
 
+static void options_free(Options *o)
+{
+    g_ptr_array_free(o->serials, TRUE);
+    g_ptr_array_free(o->chardevs, TRUE);
+    g_ptr_array_free(o->mons, TRUE);
+    g_ptr_array_free(o->qmps, TRUE);
+    g_ptr_array_free(o->globals, TRUE);
+    g_ptr_array_free(o->strings, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_autoptr(GError) err = NULL;
@@ -417,6 +431,7 @@ int main(int argc, char **argv)
         .mons = g_ptr_array_new(),
         .qmps = g_ptr_array_new(),
         .globals = g_ptr_array_new(),
+        .strings = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev),
     };
     void *fdt = NULL;
     size_t fdt_size = 0;
@@ -497,6 +512,8 @@ int main(int argc, char **argv)
         printf("%s: board '%s' assembled from %s; no CPU model yet, "
                "nothing to run\n", prog, m->name, source);
         machine_print(m, stdout);
+        machine_free(m);
+        options_free(&o);
         return 0;
     }
 
@@ -504,5 +521,7 @@ int main(int argc, char **argv)
         g_main_context_iteration(NULL, TRUE);
     }
     chardev_close_all();
+    machine_free(m);
+    options_free(&o);
     return runstate_exit_code();
 }

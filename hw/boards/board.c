@@ -512,9 +512,9 @@ static bool board_report_unknown(Builder *b, int node, GError **errp)
     g_autoptr(GString) names = g_string_new(NULL);
     g_autofree char *path = NULL;
 
-    if (count < 0) {
+    if (count <= 0) {
         return board_error(b, errp, node, "compatible",
-                           "not a list of NUL-terminated strings");
+                           "expected a list of strings");
     }
     for (const char *s = list; s < list + len; s += strlen(s) + 1) {
         g_string_append_printf(names, "%s\"%s\"", names->len ? ", " : "", s);

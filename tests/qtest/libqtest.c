@@ -10,6 +10,7 @@
 #include "libqtest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -595,11 +596,6 @@ void qtest_writeq(QTestState *s, uint64_t addr, uint64_t value)
     qtest_cmd_ok(s, "writeq 0x%" PRIx64 " 0x%" PRIx64, addr, value);
 }
 
-static int qtest_hex_nibble(char c)
-{
-    return g_ascii_xdigit_value(c);
-}
-
 void qtest_memread(QTestState *s, uint64_t addr, void *data, size_t size)
 {
     g_auto(GStrv) words = NULL;
@@ -618,8 +614,8 @@ void qtest_memread(QTestState *s, uint64_t addr, void *data, size_t size)
                    "digits", s->last_cmd, hex, 2 * size);
     }
     for (i = 0; i < size; i++) {
-        hi = qtest_hex_nibble(hex[2 + 2 * i]);
-        lo = qtest_hex_nibble(hex[3 + 2 * i]);
+        hi = g_ascii_xdigit_value(hex[2 + 2 * i]);
+        lo = g_ascii_xdigit_value(hex[3 + 2 * i]);
         if (hi < 0 || lo < 0) {
             qtest_fail(s, "'%s' was answered with '%s': not hex",
                        s->last_cmd, hex);
@@ -745,8 +741,10 @@ static size_t qmp_object_end(QTestState *s, const GString *buf)
                 return i + 1;
             }
         } else if (!depth && !g_ascii_isspace(c)) {
-            qtest_fail(s, "QMP: byte 0x%02x outside any message from %s",
-                       (unsigned char)c, qtest_qemu_binary());
+            g_autofree char *text = g_strescape(buf->str + i, NULL);
+
+            qtest_fail(s, "QMP: %s sent '%.60s' outside any message",
+                       qtest_qemu_binary(), text);
         }
     }
     return 0;
@@ -1035,7 +1033,6 @@ static void qtest_accept_both(QTestState *s, int qtest_listener,
     g_autofree char *fate = NULL;
     struct pollfd p[2];
     int *fd[2] = { &s->qtest_fd, &s->qmp_fd };
-    const char *name[2] = { "qtest", "QMP" };
     const char *missing;
     int i, n;
 
@@ -1045,15 +1042,18 @@ static void qtest_accept_both(QTestState *s, int qtest_listener,
         /* Short slices: a program that dies is noticed at once. */
         n = poll(p, 2, 50);
         for (i = 0; n > 0 && i < 2; i++) {
-            if (*fd[i] < 0 && (p[i].revents & POLLIN)) {
+            if (p[i].fd >= 0 && (p[i].revents & POLLIN)) {
                 *fd[i] = accept4(p[i].fd, NULL, NULL,
                                  SOCK_CLOEXEC | SOCK_NONBLOCK);
+                if (*fd[i] >= 0) {
+                    p[i].fd = -1;   /* poll() skips it from now on */
+                }
             }
         }
         if (s->qtest_fd >= 0 && s->qmp_fd >= 0) {
             break;
         }
-        missing = s->qtest_fd < 0 ? name[0] : name[1];
+        missing = s->qtest_fd < 0 ? "qtest" : "QMP";
         if (!qtest_probe_child(s)) {
             fate = qtest_describe_status(s->wait_status);
             qtest_fail(s, "%s %s before connecting to its %s socket",
@@ -1107,7 +1107,7 @@ QTestState *qtest_init_without_qmp_handshake(const char *extra_args)
     g_autofree char *cmdline = NULL;
     QTestState *s = g_new0(QTestState, 1);
     GError *err = NULL;
-    int qtest_listener, qmp_listener;
+    int qtest_listener, qmp_listener, stdout_fd;
 
     s->qtest_fd = s->qmp_fd = -1;
     s->exited = true;       /* until there is a child */
@@ -1156,16 +1156,24 @@ QTestState *qtest_init_without_qmp_handshake(const char *extra_args)
 
     cmdline = g_strjoinv(" ", (char **)argv->pdata);
     g_test_message("starting: %s", cmdline);
-    /* The program's output goes to stderr, away from the TAP stream. */
-    if (!g_spawn_async_with_fds(NULL, (char **)argv->pdata, NULL,
+    /*
+     * The program's output goes to stderr, away from the TAP stream.  Not
+     * as fd 2 itself: glib closes the fds it is given in the child, and
+     * the program would lose its stderr.
+     */
+    stdout_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (stdout_fd < 0 ||
+        !g_spawn_async_with_fds(NULL, (char **)argv->pdata, NULL,
                                 G_SPAWN_SEARCH_PATH |
                                 G_SPAWN_DO_NOT_REAP_CHILD,
                                 qtest_child_setup,
                                 GINT_TO_POINTER(getpid()), &s->pid,
-                                -1, STDERR_FILENO, -1, &err)) {
+                                -1, stdout_fd, -1, &err)) {
         qtest_remove_sockets(s);
-        g_error("cannot start %s: %s", bin, err->message);
+        g_error("cannot start %s: %s", bin,
+                err ? err->message : g_strerror(errno));
     }
+    close(stdout_fd);
     s->exited = false;
 
     qtest_accept_both(s, qtest_listener, qmp_listener);

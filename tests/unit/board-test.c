@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <unistd.h>
+#include <libfdt.h>
 
 /* --- test models --- */
 
@@ -295,11 +296,14 @@ static void test_good_devices(void)
     /* Nodes without a model or a device below them are not devices. */
     g_assert_null(device_resolve_path(m->root, "/machine/chosen"));
     g_assert_null(device_resolve_path(m->root, "/machine/aliases"));
-    g_assert_null(device_resolve_path(m->root, "/machine/cpus"));
+    g_assert_null(device_resolve_path(m->root, "/machine/cpus/cpu@0"));
     g_assert_null(device_resolve_path(m->root, "/machine/memory@80000000"));
+    /* /cpus holds a device, so it is one; its reg is a hart id. */
+    g_assert_true(dev_at(m, "/machine/cpus")->desc == &container_desc);
+    g_assert_cmpuint(dev_at(m, "/machine/cpus/cpu@1")->nr_regs, ==, 0);
     /* Children keep the order of the tree. */
-    g_assert_cmpuint(m->root->children->len, ==, 4);
-    g_assert_cmpstr(((Device *)g_ptr_array_index(m->root->children, 0))->name,
+    g_assert_cmpuint(m->root->children->len, ==, 6);
+    g_assert_cmpstr(((Device *)g_ptr_array_index(m->root->children, 1))->name,
                     ==, "soc");
     g_assert_cmpstr(m->source, ==, "good.dts");
     machine_free(m);
@@ -310,6 +314,7 @@ static void test_good_regions(void)
     Machine *m = dt_build("good.dts", 0);
     Device *t0 = dev_at(m, "/machine/soc/timer@1000");
     Device *t1 = dev_at(m, "/machine/soc/sub@8000/timer@100");
+    Device *dflt = dev_at(m, "/machine/defaults/timer@30000000");
 
     /* soc 0x1000 -> 0x10001000; two entries, each its own region. */
     g_assert_cmpuint(t0->nr_regs, ==, 2);
@@ -326,6 +331,11 @@ static void test_good_regions(void)
     g_assert_cmphex(load32(m, 0x10008104), ==, TEST_TIMER_ID);
     /* An empty ranges is the identity. */
     g_assert_cmphex(load32(m, 0x20000004), ==, TEST_TIMER_ID);
+    /* status = "ok" is the older spelling of "okay". */
+    g_assert_cmphex(load32(m, 0x20001004), ==, TEST_TIMER_ID);
+    /* Without #address-cells/#size-cells, reg is 2 + 1 cells. */
+    g_assert_cmphex(dflt->regs[0].base, ==, 0x30000000);
+    g_assert_cmphex(dflt->regs[0].size, ==, 0x100);
     machine_free(m);
 }
 
@@ -376,6 +386,8 @@ static void test_good_serials(void)
     g_assert_cmpstr(t0->chardev, ==, "serial1");
     g_assert_cmpstr(t2->chardev, ==, "serial2");
     g_assert_cmpstr(t3->chardev, ==, "uart-x");
+    g_assert_cmpstr(DEVICE_STATE(dev_at(m, "/machine/defaults/timer@30000000"),
+                                 TestTimer)->chardev, ==, "serial3");
     machine_free(m);
 }
 
@@ -429,6 +441,27 @@ static void test_good_reset(void)
     machine_reset(m);
     g_assert_cmpuint(t0->resets, ==, 2);
     g_assert_cmphex(load32(m, 0x10001000), ==, 0);
+    machine_free(m);
+}
+
+static void test_blob_copied(void)
+{
+    Machine *m = machine_new("dt");
+    void *fdt;
+    size_t size;
+    GError *err = NULL;
+    bool ok;
+
+    dt_compile("good.dts", &fdt, &size);
+    ok = board_build(m, fdt, size, "good.dts", &err);
+    g_assert_no_error(err);
+    g_assert_true(ok);
+    /* The machine keeps its own copy: the caller may free the blob. */
+    g_assert_true(m->fdt != fdt);
+    g_assert_cmpmem(m->fdt, m->fdt_size, fdt, size);
+    memset(fdt, 0, size);
+    g_free(fdt);
+    g_assert_cmpint(fdt_check_full(m->fdt, m->fdt_size), ==, 0);
     machine_free(m);
 }
 
@@ -744,6 +777,7 @@ int main(int argc, char **argv)
     g_test_add_func("/board/good/irqs", test_good_irqs);
     g_test_add_func("/board/good/reset", test_good_reset);
     g_test_add_func("/board/good/print", test_print);
+    g_test_add_func("/board/blob-copied", test_blob_copied);
     g_test_add_func("/board/disabled", test_disabled);
     g_test_add_func("/board/memory", test_memory);
     g_test_add_func("/board/memory-ram-size", test_memory_ram_size);

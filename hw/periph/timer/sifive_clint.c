@@ -82,6 +82,7 @@ static void clint_update_mtip(ClintHart *h)
 {
     SifiveClint *s = h->clint;
     IrqLine mtip = s->irq[2 * h->index + 1];
+    int64_t delay;
 
     if (clint_mtime(s) >= h->mtimecmp) {
         timer_del(&h->timer);
@@ -89,9 +90,13 @@ static void clint_update_mtip(ClintHart *h)
         return;
     }
     irq_lower(mtip);
-    timer_mod(&h->timer,
-              s->base_ns + clock_ticks_to_ns(h->mtimecmp - s->mtime_base,
-                                             s->timebase_hz));
+    delay = clock_ticks_to_ns(h->mtimecmp - s->mtime_base, s->timebase_hz);
+    /* A deadline past the end of time (mtimecmp all ones) is never due. */
+    if (delay >= INT64_MAX - s->base_ns) {
+        timer_del(&h->timer);
+        return;
+    }
+    timer_mod(&h->timer, s->base_ns + delay);
 }
 
 static void clint_timer_expired(void *opaque)
@@ -138,14 +143,14 @@ static uint64_t clint_read(void *opaque, hwaddr offset, unsigned size)
         if (hart < s->nr_harts) {
             return s->harts[hart].msip;
         }
-    } else if (offset >= A_MTIME) {
-        return extract_access(clint_mtime(s), offset - A_MTIME, size);
-    } else {
+    } else if (offset < A_MTIME) {
         unsigned hart = (offset - A_MTIMECMP) / 8;
 
         if (hart < s->nr_harts) {
             return extract_access(s->harts[hart].mtimecmp, offset % 8, size);
         }
+    } else if (offset < A_MTIME + 8) {
+        return extract_access(clint_mtime(s), offset - A_MTIME, size);
     }
     log_mask(LOG_GUEST_ERROR, "%s: read of %u bytes at bad offset 0x%"
              PRIx64 "\n", s->dev.path, size, offset);
@@ -171,11 +176,7 @@ static void clint_write(void *opaque, hwaddr offset, uint64_t value,
             irq_set(s->irq[2 * hart], s->harts[hart].msip);
             return;
         }
-    } else if (offset >= A_MTIME) {
-        clint_set_mtime(s, deposit_access(clint_mtime(s), offset - A_MTIME,
-                                          size, value));
-        return;
-    } else {
+    } else if (offset < A_MTIME) {
         unsigned hart = (offset - A_MTIMECMP) / 8;
 
         if (hart < s->nr_harts) {
@@ -185,6 +186,10 @@ static void clint_write(void *opaque, hwaddr offset, uint64_t value,
             clint_update_mtip(h);
             return;
         }
+    } else if (offset < A_MTIME + 8) {
+        clint_set_mtime(s, deposit_access(clint_mtime(s), offset - A_MTIME,
+                                          size, value));
+        return;
     }
     log_mask(LOG_GUEST_ERROR, "%s: write of %u bytes at bad offset 0x%"
              PRIx64 " (value 0x%" PRIx64 ")\n", s->dev.path, size, offset,
