@@ -11,6 +11,8 @@
 
 #include "kiln/clock.h"
 #include "kiln/log.h"
+#include "../target/riscv/boot.h"
+#include "../target/riscv/cpu.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -39,13 +41,19 @@ typedef struct Options {
     const char *qtest_log;
     const char *log_items;
     const char *log_file;
+    const char *bios;
+    const char *kernel;
+    const char *guest_dtb;      /* -dtb: the tree the guest gets */
+    const char *append;
+    unsigned icount_shift;
 } Options;
 
 typedef enum OptionId {
     OPT_MACHINE, OPT_MEMORY, OPT_NOGRAPHIC, OPT_SERIAL, OPT_CHARDEV, OPT_MON,
     OPT_QMP, OPT_GLOBAL, OPT_LOG, OPT_LOG_FILE, OPT_DEVICE, OPT_VERSION,
     OPT_HELP, OPT_QTEST, OPT_QTEST_LOG, OPT_ACCEL, OPT_NODEFAULTS,
-    OPT_NO_REBOOT, OPT_IGNORED,
+    OPT_NO_REBOOT, OPT_BIOS, OPT_KERNEL, OPT_DTB, OPT_APPEND, OPT_ICOUNT,
+    OPT_IGNORED,
 } OptionId;
 
 typedef struct OptionDesc {
@@ -76,6 +84,11 @@ static const OptionDesc option_table[] = {
     { "accel", OPT_ACCEL, true, "-accel qtest|tcg  how the board runs" },
     { "nodefaults", OPT_NODEFAULTS, false, "-nodefaults  no default serial port" },
     { "no-reboot", OPT_NO_REBOOT, false, "-no-reboot  a guest's reset request ends the run" },
+    { "bios", OPT_BIOS, true, "-bios FILE|none  first-stage firmware (ELF or raw at the start of RAM)" },
+    { "kernel", OPT_KERNEL, true, "-kernel FILE  next stage (ELF, or raw 2 MiB into RAM after -bios)" },
+    { "dtb", OPT_DTB, true, "-dtb FILE  the device tree handed to the guest instead of the board's" },
+    { "append", OPT_APPEND, true, "-append TEXT  /chosen/bootargs" },
+    { "icount", OPT_ICOUNT, true, "-icount [shift=]N  virtual time: 2^N ns per instruction (default 0)" },
     /* Accepted for QEMU's libqtest and scripts; nothing to do for them here. */
     { "display", OPT_IGNORED, true, NULL },
     { "audio", OPT_IGNORED, true, NULL },
@@ -210,6 +223,30 @@ static uint64_t parse_size(const char *opt, const char *arg)
     return n << shift;
 }
 
+/* -icount N or -icount shift=N[,...]: 2^N ns per instruction. */
+static unsigned parse_icount(const char *arg)
+{
+    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+    unsigned shift = 0;
+
+    for (size_t i = 0; parts[i]; i++) {
+        const char *v = g_str_has_prefix(parts[i], "shift=") ? parts[i] + 6
+                        : (i == 0 && !strchr(parts[i], '=')) ? parts[i] : NULL;
+        char *end;
+        uint64_t n;
+
+        if (!v) {
+            die("-icount %s: invalid parameter '%s'", arg, parts[i]);
+        }
+        n = g_ascii_strtoull(v, &end, 10);
+        if (!*v || *end || n > 10) {
+            die("-icount %s: shift must be a number from 0 to 10", arg);
+        }
+        shift = (unsigned)n;
+    }
+    return shift;
+}
+
 static void handle_device(const char *arg)
 {
     g_autoptr(GError) err = NULL;
@@ -321,6 +358,21 @@ static void parse_options(Options *o, int argc, char **argv)
         case OPT_NO_REBOOT:
             o->no_reboot = true;
             break;
+        case OPT_BIOS:
+            o->bios = value;
+            break;
+        case OPT_KERNEL:
+            o->kernel = value;
+            break;
+        case OPT_DTB:
+            o->guest_dtb = value;
+            break;
+        case OPT_APPEND:
+            o->append = value;
+            break;
+        case OPT_ICOUNT:
+            o->icount_shift = parse_icount(value);
+            break;
         case OPT_IGNORED:
             break;
         }
@@ -384,6 +436,40 @@ static void load_tree(const Options *o, void **fdt, size_t *size,
     }
     *fdt = g_memdup2(builtin, *size);
     *source = g_strdup_printf("%s.dts", type);
+}
+
+/*
+ * How much virtual time harts run between two looks at host I/O, when no
+ * timer comes sooner: 1 ms, a million instructions at -icount 0.
+ */
+#define IO_POLL_NS 1000000
+
+static void run_cpus(void)
+{
+    while (!runstate_process_requests()) {
+        int64_t now = clock_now();
+        int64_t deadline = clock_next_deadline();
+        int64_t until = now + IO_POLL_NS;
+
+        if (deadline >= 0 && deadline <= now) {
+            clock_advance_to(now);
+            continue;
+        }
+        if (deadline >= 0 && deadline < until) {
+            until = deadline;
+        }
+        if (riscv_cpus_idle()) {
+            if (deadline < 0) {
+                /* Nothing will happen until the host sends something. */
+                g_main_context_iteration(NULL, TRUE);
+                continue;
+            }
+            until = deadline;
+        }
+        riscv_cpus_run(until);
+        clock_advance_to(until);
+        g_main_context_iteration(NULL, FALSE);
+    }
 }
 
 static gboolean on_signal(gpointer data)
@@ -502,23 +588,37 @@ int main(int argc, char **argv)
         qmp_monitor_init(parse_mon(g_ptr_array_index(o.mons, i)));
     }
 
+    if (!qtest_mode) {
+        RiscvBootOptions boot = {
+            .bios = o.bios, .kernel = o.kernel, .dtb = o.guest_dtb,
+            .append = o.append,
+            .default_bios = strcmp(m->name, "virt") == 0,
+        };
+
+        if (!riscv_boot_setup(m, &boot, &err)) {
+            die_error(err);
+        }
+        riscv_cpus_set_icount_shift(o.icount_shift);
+    }
     machine_reset(m);
     g_unix_signal_add(SIGTERM, on_signal, NULL);
     g_unix_signal_add(SIGINT, on_signal, NULL);
     g_unix_signal_add(SIGHUP, on_signal, NULL);
 
-    if (!qtest_mode && o.qmps->len == 0 && o.mons->len == 0) {
-        /* Until kiln has a CPU, a board with nothing driving it is shown. */
-        printf("%s: board '%s' assembled from %s; no CPU model yet, "
+    if (!qtest_mode && riscv_cpus()->len > 0) {
+        run_cpus();
+    } else if (!qtest_mode && o.qmps->len == 0 && o.mons->len == 0) {
+        /* A board without harts and nothing to drive it: show what it is. */
+        printf("%s: board '%s' assembled from %s; it has no hart, "
                "nothing to run\n", prog, m->name, source);
         machine_print(m, stdout);
         machine_free(m);
         options_free(&o);
         return 0;
-    }
-
-    while (!runstate_process_requests()) {
-        g_main_context_iteration(NULL, TRUE);
+    } else {
+        while (!runstate_process_requests()) {
+            g_main_context_iteration(NULL, TRUE);
+        }
     }
     chardev_close_all();
     machine_free(m);

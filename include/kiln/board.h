@@ -62,6 +62,16 @@ void machine_free(Machine *m);
 /* Print the assembled board: tree with regions and lines, then the map. */
 void machine_print(Machine *m, FILE *out);
 
+/* --- loading images (loader.c) --- */
+
+bool loader_is_elf(const char *path);
+/* Load an ELF's PT_LOAD segments at their physical addresses. */
+bool loader_load_elf(AddressSpace *as, const char *path, uint64_t *entry,
+                     uint64_t *low, uint64_t *high, GError **errp);
+/* Load a file's bytes at ADDR. */
+bool loader_load_raw(AddressSpace *as, const char *path, uint64_t addr,
+                     uint64_t *size, GError **errp);
+
 /* --- run state, for devices that end or reset the simulation --- */
 
 /* Exit with CODE once the current event is done. */

@@ -208,6 +208,37 @@ static void test_mtip_follows_mtime_writes(void)
     qtest_quit(s);
 }
 
+static void test_mtime_wraps(void)
+{
+    QTestState *s = start_virt();
+
+    qtest_writeq(s, MTIME, UINT64_MAX - 5);
+    qtest_writeq(s, MTIMECMP(0), UINT64_MAX - 2);
+    qtest_clock_step(s, 3 * TICK_NS - 1);
+    g_assert_false(qtest_get_irq(s, MTIP0));
+    qtest_clock_step(s, 1);
+    g_assert_true(qtest_get_irq(s, MTIP0));
+
+    /* At 2^64 mtime wraps to 0, below mtimecmp again. */
+    qtest_clock_step(s, 3 * TICK_NS - 1);
+    g_assert_cmphex(qtest_readq(s, MTIME), ==, UINT64_MAX);
+    g_assert_true(qtest_get_irq(s, MTIP0));
+    qtest_clock_step(s, 1);
+    g_assert_cmphex(qtest_readq(s, MTIME), ==, 0);
+    g_assert_false(qtest_get_irq(s, MTIP0));
+
+    /* Compare values are distances from the wrapped count. */
+    qtest_writeq(s, MTIMECMP(0), UINT64_MAX - 2);
+    qtest_clock_step(s, 1000000);
+    g_assert_false(qtest_get_irq(s, MTIP0));
+    qtest_writeq(s, MTIMECMP(0), qtest_readq(s, MTIME) + 2);
+    qtest_clock_step(s, 2 * TICK_NS - 1);
+    g_assert_false(qtest_get_irq(s, MTIP0));
+    qtest_clock_step(s, 1);
+    g_assert_true(qtest_get_irq(s, MTIP0));
+    qtest_quit(s);
+}
+
 static void test_mtimecmp_halves(void)
 {
     QTestState *s = start_virt();
@@ -309,13 +340,13 @@ static void test_guest_errors(void)
 
     g_assert_true(g_file_get_contents(log_path, &log, NULL, NULL));
     g_assert_nonnull(strstr(log, CLINT_PATH ": write of 4 bytes at bad "
-                            "offset 0x4\n"));
+                            "offset 0x4 (value 0x1)\n"));
     g_assert_nonnull(strstr(log, CLINT_PATH ": read of 4 bytes at bad "
                             "offset 0x4\n"));
     g_assert_nonnull(strstr(log, CLINT_PATH ": read of 8 bytes at bad "
                             "offset 0x4008\n"));
     g_assert_nonnull(strstr(log, CLINT_PATH ": write of 4 bytes at bad "
-                            "offset 0xc000\n"));
+                            "offset 0xc000 (value 0x1)\n"));
     g_assert_nonnull(strstr(log, CLINT_PATH ": read of 4 bytes at bad "
                             "offset 0xfffc\n"));
     g_unlink(log_path);
@@ -332,6 +363,7 @@ int main(int argc, char **argv)
     g_test_add_func("/clint/mtip-on-time", test_mtip_on_time);
     g_test_add_func("/clint/mtip-follows-mtime-writes",
                     test_mtip_follows_mtime_writes);
+    g_test_add_func("/clint/mtime-wraps", test_mtime_wraps);
     g_test_add_func("/clint/mtimecmp-halves", test_mtimecmp_halves);
     g_test_add_func("/clint/two-harts", test_two_harts);
     g_test_add_func("/clint/guest-errors", test_guest_errors);

@@ -3,7 +3,7 @@
  *
  * Models: the GPIO block of the SiFive FE310-G002 Manual v19p05, chapter
  * 17 "General Purpose Input/Output Controller (GPIO)", up to 32 pins
- * (property ngpios), one bit per pin in every register (17.2, table 54):
+ * (property ngpios), one bit per pin in every register (17.2):
  *
  *     0x00 input_val   R   pin level, gated by input_en (17.3)
  *     0x04 input_en    RW  input buffer enable

@@ -11,7 +11,7 @@
  * Unimplemented: no registers (it has none on real hardware); the hart
  * consumes `levels` directly.
  */
-#include "kiln/device.h"
+#include "riscv_cpu_intc.h"
 
 enum { CPU_INTC_LINES = 16 };
 
@@ -29,6 +29,11 @@ static void cpu_intc_set(Device *dev, int n, int level)
     } else {
         s->levels &= ~(1u << n);
     }
+}
+
+uint32_t riscv_cpu_intc_levels(Device *intc)
+{
+    return DEVICE_STATE(intc, RiscvCpuIntc)->levels;
 }
 
 static const char *const cpu_intc_compatible[] = { "riscv,cpu-intc", NULL };

@@ -61,9 +61,8 @@ static bool kiln_rom_realize(Device *dev, GError **errp)
     ok = fread(mr->host, 1, st.st_size, f) == (size_t)st.st_size;
     if (!ok) {
         g_set_error(errp, KILN_ERROR, KILN_ERROR_IO,
-                    "file \"%s\": read error%s%s", s->file,
-                    ferror(f) ? ": " : " (the file shrank)",
-                    ferror(f) ? g_strerror(errno) : "");
+                    "file \"%s\": cannot read its %jd bytes", s->file,
+                    (intmax_t)st.st_size);
     }
     fclose(f);
     return ok;

@@ -55,7 +55,7 @@ static bool syscon_power_realize(Device *dev, GError **errp)
 static const PropDesc syscon_power_props[] = {
     { .name = "regmap", .type = PROP_TYPE_LINK,
       .offset = offsetof(SysconPower, regmap),
-      .help = "the syscon device written to (DT: a phandle)" },
+      .help = "the syscon device the write goes to" },
     { .name = "offset", .type = PROP_TYPE_U32,
       .offset = offsetof(SysconPower, offset), .def = 0,
       .min = 0, .max = UINT32_MAX,

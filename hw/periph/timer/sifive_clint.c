@@ -15,7 +15,8 @@
  * the value last written plus the whole ticks elapsed since that write.
  * MTIP is a level; each hart has a timer armed at the first virtual ns at
  * which mtime reaches mtimecmp, so the line rises exactly on time,
- * neither a tick early nor a tick late.
+ * neither a tick early nor a tick late (and, while it is high, at the
+ * instant mtime wraps to 0, which lowers it again).
  *
  * The number of harts is taken from the wiring: the DT's
  * interrupts-extended lists MSIP then MTIP for each hart in turn, so
@@ -29,9 +30,8 @@
  * mtimecmp undefined (Priv 3.2.1); all ones keeps MTIP low until software
  * programs a compare value, as reset requires every line low.
  *
- * Unimplemented: a mtime that wraps past 2^64 does not lower MTIP until
- * the next write of mtime or mtimecmp (2^64 ticks take 58,000 years at
- * 10 MHz; only a guest writing mtime close to 2^64 can see it).
+ * Unimplemented: nothing of the CLINT itself; the ACLINT's SSWI
+ * (supervisor software interrupts) is a separate device, not modelled.
  */
 #include "kiln/clock.h"
 #include "kiln/device.h"
@@ -66,37 +66,66 @@ struct SifiveClint {
     int64_t base_ns;
 };
 
+/* Whole ticks since mtime was last written (or reset). */
+static uint64_t clint_elapsed(const SifiveClint *s)
+{
+    return clock_ns_to_ticks(clock_now() - s->base_ns, s->timebase_hz);
+}
+
 static uint64_t clint_mtime(const SifiveClint *s)
 {
-    return s->mtime_base +
-           clock_ns_to_ticks(clock_now() - s->base_ns, s->timebase_hz);
+    return s->mtime_base + clint_elapsed(s);
 }
 
 /*
- * Set hart H's MTIP from the comparison, and when it is low arm the timer
- * for the first ns at which the counter reads mtimecmp.  Counting the
- * ticks from the base rather than from now keeps the deadline exact:
- * ticks -> ns rounds up, the counter's ns -> ticks rounds down.
+ * Arm hart H's timer for the instant mtime has moved DISTANCE ticks past
+ * the ELAPSED ones; 0 means never.  The deadline counts ticks from the
+ * base rather than from now, and ticks -> ns rounds up where the
+ * counter's ns -> ticks rounds down, so it is the first ns at which the
+ * counter reads the target: never a tick early, never late, and always
+ * after now.
+ */
+static void clint_arm(ClintHart *h, uint64_t elapsed, uint64_t distance)
+{
+    SifiveClint *s = h->clint;
+    uint64_t target = elapsed + distance;
+    int64_t delay;
+
+    if (distance == 0 || target < elapsed) {
+        timer_del(&h->timer);
+        return;
+    }
+    delay = clock_ticks_to_ns(target, s->timebase_hz);
+    if (delay >= INT64_MAX - s->base_ns) {
+        timer_del(&h->timer);       /* past the end of virtual time */
+        return;
+    }
+    timer_mod(&h->timer, s->base_ns + delay);
+}
+
+/*
+ * Set hart H's MTIP from the comparison (Priv 3.2.1) and arm the timer
+ * for its next change: mtime reaching mtimecmp while it is low, mtime
+ * wrapping to 0 while it is high.
  */
 static void clint_update_mtip(ClintHart *h)
 {
     SifiveClint *s = h->clint;
     IrqLine mtip = s->irq[2 * h->index + 1];
-    int64_t delay;
+    uint64_t elapsed = clint_elapsed(s);
+    uint64_t mtime = s->mtime_base + elapsed;
 
-    if (clint_mtime(s) >= h->mtimecmp) {
-        timer_del(&h->timer);
+    if (mtime >= h->mtimecmp) {
         irq_raise(mtip);
-        return;
+        /*
+         * It falls when mtime wraps to 0, 2^64 - mtime ticks on; never
+         * with mtimecmp 0, which every mtime reaches.
+         */
+        clint_arm(h, elapsed, h->mtimecmp ? -mtime : 0);
+    } else {
+        irq_lower(mtip);
+        clint_arm(h, elapsed, h->mtimecmp - mtime);
     }
-    irq_lower(mtip);
-    delay = clock_ticks_to_ns(h->mtimecmp - s->mtime_base, s->timebase_hz);
-    /* A deadline past the end of time (mtimecmp all ones) is never due. */
-    if (delay >= INT64_MAX - s->base_ns) {
-        timer_del(&h->timer);
-        return;
-    }
-    timer_mod(&h->timer, s->base_ns + delay);
 }
 
 static void clint_timer_expired(void *opaque)
@@ -264,7 +293,7 @@ static const PropDesc clint_props[] = {
     { .name = "timebase-frequency", .type = PROP_TYPE_U32,
       .offset = offsetof(SifiveClint, timebase_hz), .def = 10000000,
       .min = 1, .max = UINT32_MAX,
-      .help = "mtime rate in Hz (the board gives /cpus' value)" },
+      .help = "mtime rate in Hz (from /cpus when the node has none)" },
     PROP_END
 };
 

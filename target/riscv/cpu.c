@@ -1,0 +1,344 @@
+/*
+ * The RISC-V hart model ("riscv", a DT cpu node) and its execution loop.
+ *
+ * A hart's ISA comes from its DT node's "riscv,isa" string; an extension
+ * kiln does not implement is an error at assembly, never a silent
+ * omission.  Every hart has M, S and U modes.
+ *
+ * Execution: harts run round-robin on one host thread, each for a slice
+ * of virtual time that ends at the next timer deadline, so a timer fires
+ * between the very two instructions its deadline falls between.  A hart's
+ * time advances by 2^shift ns per instruction retired (-icount shift=N).
+ * Interrupts are checked before every block; anything that can make one
+ * pending (a device access, a CSR write) ends the block after the
+ * instruction that did it, so an interrupt is taken with no added delay.
+ */
+#include "cpu.h"
+#include "translate.h"
+#include "kiln/clock.h"
+#include "kiln/log.h"
+#include "../../hw/periph/intc/riscv_cpu_intc.h"
+#include "../../tcg/tb.h"
+
+static GPtrArray *all_cpus;
+
+GPtrArray *riscv_cpus(void)
+{
+    if (!all_cpus) {
+        all_cpus = g_ptr_array_new();
+    }
+    return all_cpus;
+}
+
+uint64_t riscv_cpu_mip(RiscvCpu *cpu)
+{
+    uint64_t wired = cpu->intc ? riscv_cpu_intc_levels(cpu->intc) : 0;
+
+    /* SEIP reads as the OR of the software bit and the PLIC line (3.1.9). */
+    return (wired & (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP | MIP_STIP |
+                     MIP_SSIP)) | cpu->mip_sw;
+}
+
+/* --- ISA string --- */
+
+static const struct {
+    const char *name;
+    uint32_t ext;
+} multi_letter_exts[] = {
+    { "zicsr", EXT_ZICSR }, { "zifencei", EXT_ZIFENCEI },
+    { "zicntr", EXT_ZICNTR }, { "zba", EXT_ZBA }, { "zbb", EXT_ZBB },
+    { "zbs", EXT_ZBS },
+};
+
+/* "rv64imafdc_zicsr_zifencei_zba": base, single letters, then _names. */
+static bool parse_isa(RiscvCpu *cpu, GError **errp)
+{
+    g_autofree char *isa = g_ascii_strdown(cpu->isa, -1);
+    g_auto(GStrv) parts = NULL;
+    const char *p;
+
+    if (g_str_has_prefix(isa, "rv64")) {
+        cpu->xlen = 64;
+    } else if (g_str_has_prefix(isa, "rv32")) {
+        cpu->xlen = 32;
+    } else {
+        g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
+                    "riscv,isa \"%s\" does not start with rv32 or rv64",
+                    cpu->isa);
+        return false;
+    }
+    parts = g_strsplit(isa + 4, "_", -1);
+    cpu->exts = EXT_S | EXT_U;
+    for (p = parts[0]; *p; p++) {
+        switch (*p) {
+        case 'i':
+            cpu->exts |= EXT_I;
+            break;
+        case 'm':
+            cpu->exts |= EXT_M;
+            break;
+        case 'a':
+            cpu->exts |= EXT_A;
+            break;
+        case 'f':
+            cpu->exts |= EXT_F | EXT_ZICSR;
+            break;
+        case 'd':
+            cpu->exts |= EXT_D;
+            break;
+        case 'c':
+            cpu->exts |= EXT_C;
+            break;
+        case 'g':
+            cpu->exts |= EXT_I | EXT_M | EXT_A | EXT_F | EXT_D | EXT_ZICSR |
+                         EXT_ZIFENCEI;
+            break;
+        default:
+            g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
+                        "riscv,isa \"%s\": extension '%c' is not supported "
+                        "by kiln", cpu->isa, *p);
+            return false;
+        }
+    }
+    for (size_t i = 1; parts[i]; i++) {
+        size_t k;
+
+        for (k = 0; k < ARRAY_SIZE(multi_letter_exts); k++) {
+            if (strcmp(parts[i], multi_letter_exts[k].name) == 0) {
+                cpu->exts |= multi_letter_exts[k].ext;
+                break;
+            }
+        }
+        if (k == ARRAY_SIZE(multi_letter_exts) && *parts[i]) {
+            g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
+                        "riscv,isa \"%s\": extension '%s' is not supported "
+                        "by kiln", cpu->isa, parts[i]);
+            return false;
+        }
+    }
+    if (!(cpu->exts & EXT_I)) {
+        g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
+                    "riscv,isa \"%s\": kiln needs the I base", cpu->isa);
+        return false;
+    }
+    if ((cpu->exts & EXT_D) && !(cpu->exts & EXT_F)) {
+        g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
+                    "riscv,isa \"%s\": D needs F", cpu->isa);
+        return false;
+    }
+    /* Zicntr's counters are always there: the CSRs exist on every hart. */
+    cpu->exts |= EXT_ZICNTR;
+    return true;
+}
+
+static bool parse_mmu_type(RiscvCpu *cpu, GError **errp)
+{
+    static const struct {
+        const char *name;
+        int xlen, mode;
+    } types[] = {
+        { "riscv,sv32", 32, 1 }, { "riscv,sv39", 64, 8 },
+        { "riscv,sv48", 64, 9 }, { "riscv,none", 0, 0 },
+    };
+
+    if (!cpu->mmu_type || !*cpu->mmu_type) {
+        cpu->satp_max_mode = cpu->xlen == 32 ? 1 : 9;
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        if (strcmp(cpu->mmu_type, types[i].name) == 0) {
+            if (types[i].xlen && types[i].xlen != (int)cpu->xlen) {
+                break;
+            }
+            cpu->satp_max_mode = types[i].mode;
+            return true;
+        }
+    }
+    g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
+                "mmu-type \"%s\" is not supported on an RV%u hart",
+                cpu->mmu_type, cpu->xlen);
+    return false;
+}
+
+static uint64_t misa_value(RiscvCpu *cpu)
+{
+    static const struct {
+        uint32_t ext;
+        char letter;
+    } letters[] = {
+        { EXT_I, 'i' }, { EXT_M, 'm' }, { EXT_A, 'a' }, { EXT_F, 'f' },
+        { EXT_D, 'd' }, { EXT_C, 'c' }, { EXT_S, 's' }, { EXT_U, 'u' },
+    };
+    uint64_t misa = (uint64_t)(cpu->xlen == 32 ? 1 : 2) << (cpu->xlen - 2);
+
+    for (size_t i = 0; i < ARRAY_SIZE(letters); i++) {
+        if (cpu->exts & letters[i].ext) {
+            misa |= 1ull << (letters[i].letter - 'a');
+        }
+    }
+    return misa;
+}
+
+/* --- model --- */
+
+static bool riscv_cpu_realize(Device *dev, GError **errp)
+{
+    RiscvCpu *cpu = DEVICE_STATE(dev, RiscvCpu);
+
+    if (!parse_isa(cpu, errp) || !parse_mmu_type(cpu, errp)) {
+        return false;
+    }
+    cpu->misa = misa_value(cpu);
+    for (guint i = 0; i < dev->children->len; i++) {
+        Device *c = g_ptr_array_index(dev->children, i);
+
+        if (c->desc == &riscv_cpu_intc_desc) {
+            cpu->intc = c;
+        }
+    }
+    cpu->icount_shift = 0;
+    g_ptr_array_add(riscv_cpus(), cpu);
+    return true;
+}
+
+static void riscv_cpu_reset(Device *dev)
+{
+    RiscvCpu *cpu = DEVICE_STATE(dev, RiscvCpu);
+
+    memset(cpu->x, 0, sizeof(cpu->x));
+    memset(cpu->f, 0, sizeof(cpu->f));
+    riscv_csr_reset(cpu);
+    riscv_tlb_flush(cpu);
+    cpu->pc = cpu->boot_pc;
+    cpu->x[10] = cpu->hartid;
+    cpu->x[11] = cpu->boot_a1;
+    cpu->x[12] = cpu->boot_a2;
+    cpu->wfi = false;
+    cpu->time = clock_now();
+    memset(&cpu->exec.pc, 0, sizeof(cpu->exec.pc));
+    cpu->exec.insn_index = 0;
+    cpu->exec.exit_request = false;
+}
+
+static void riscv_cpu_finalize(Device *dev)
+{
+    RiscvCpu *cpu = DEVICE_STATE(dev, RiscvCpu);
+
+    g_ptr_array_remove(riscv_cpus(), cpu);
+    g_free(cpu->exec.temps);
+}
+
+static const PropDesc riscv_cpu_props[] = {
+    PROP_U32("reg", RiscvCpu, hartid, 0),
+    PROP_STRING("riscv,isa", RiscvCpu, isa, "rv64imafdc_zicsr_zifencei"),
+    PROP_STRING("mmu-type", RiscvCpu, mmu_type, NULL),
+    PROP_U32_RANGE("timebase-frequency", RiscvCpu, timebase_hz, 10000000, 1,
+                   UINT32_MAX),
+    PROP_END
+};
+
+static const char *const riscv_cpu_compatible[] = { "riscv", NULL };
+
+const DeviceDesc riscv_cpu_desc = {
+    .name = "riscv-cpu",
+    .desc = "RISC-V hart (RV32/RV64 IMAFDC, Zicsr, Zifencei, Zicntr, Zba, "
+            "Zbb, Zbs; M, S and U modes)",
+    .compatible = riscv_cpu_compatible,
+    .state_size = sizeof(RiscvCpu),
+    .props = riscv_cpu_props,
+    .realize = riscv_cpu_realize,
+    .reset = riscv_cpu_reset,
+    .finalize = riscv_cpu_finalize,
+};
+
+void riscv_cpus_set_icount_shift(unsigned shift)
+{
+    for (guint i = 0; i < riscv_cpus()->len; i++) {
+        RiscvCpu *cpu = g_ptr_array_index(riscv_cpus(), i);
+
+        cpu->icount_shift = shift;
+    }
+}
+
+/* --- execution --- */
+
+/* N instructions retired (they take their time slots too). */
+static void account(RiscvCpu *cpu, uint32_t n)
+{
+    cpu->instret += n;
+    cpu->time += (int64_t)n << cpu->icount_shift;
+}
+
+static void run_hart(RiscvCpu *cpu, int64_t until)
+{
+    while (cpu->time < until) {
+        TranslationBlock *tb;
+        InterpExit r;
+        uint64_t budget;
+        int irq;
+
+        if (sigsetjmp(cpu->jmp, 0)) {
+            /*
+             * A guest exception: the instructions before the faulting one
+             * retired; the faulting one does not retire but takes its
+             * time slot, so a trap loop still lets time reach deadlines.
+             */
+            account(cpu, cpu->exec.insn_index);
+            cpu->time += 1ll << cpu->icount_shift;
+            tb_release(cpu->cur_tb);
+            cpu->cur_tb = NULL;
+            continue;
+        }
+        irq = riscv_pending_interrupt(cpu);
+        if (irq >= 0) {
+            riscv_do_trap(cpu, true, (unsigned)irq, 0, cpu->pc);
+        }
+        if (cpu->wfi) {
+            if (!(riscv_cpu_mip(cpu) & cpu->mie)) {
+                cpu->time = until;
+                break;
+            }
+            cpu->wfi = false;
+        }
+        budget = (uint64_t)((until - cpu->time + (1ll << cpu->icount_shift) - 1)
+                            >> cpu->icount_shift);
+        cpu->exec.pc = cpu->pc;
+        cpu->exec.insn_index = 0;
+        tb = riscv_tb_find(cpu, budget);
+        cpu->cur_tb = tb;
+        tb_set_running(tb);
+        cpu->exec.exit_request = false;
+        r = interp_run(tb->code, cpu, &cpu->exec, &riscv_mem_hooks);
+        if (r == INTERP_STOPPED) {
+            cpu->pc = cpu->exec.pc;
+            account(cpu, cpu->exec.insn_index);
+        } else {
+            account(cpu, tb->ninsns);
+        }
+        tb_release(tb);
+        cpu->cur_tb = NULL;
+    }
+}
+
+void riscv_cpus_run(int64_t until)
+{
+    GPtrArray *cpus = riscv_cpus();
+
+    for (guint i = 0; i < cpus->len; i++) {
+        run_hart(g_ptr_array_index(cpus, i), until);
+    }
+}
+
+bool riscv_cpus_idle(void)
+{
+    GPtrArray *cpus = riscv_cpus();
+
+    for (guint i = 0; i < cpus->len; i++) {
+        RiscvCpu *cpu = g_ptr_array_index(cpus, i);
+
+        if (!cpu->wfi || (riscv_cpu_mip(cpu) & cpu->mie)) {
+            return false;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,51 @@
+/*
+ * The translation-block cache.
+ *
+ * A block is found by its guest virtual pc, the physical address of its
+ * first instruction and the CPU flags its code depends on (privilege, MMU
+ * index, XLEN, FP state, extensions): the same physical code reached in
+ * another mode is another block.  Blocks never span more than two guest
+ * pages, and every page a block was read from knows its blocks, so a
+ * write to a page with code invalidates exactly those blocks.
+ */
+#ifndef KILN_TCG_TB_H
+#define KILN_TCG_TB_H
+
+#include "kiln/common.h"
+#include "interp/interp.h"
+
+#define TB_PAGE_BITS 12
+
+typedef struct TranslationBlock {
+    uint64_t pc;                /* guest virtual pc of the first instruction */
+    uint64_t phys_pc;
+    uint64_t phys_page2;        /* second page the block reads, or UINT64_MAX */
+    uint64_t flags;
+    uint32_t ninsns;
+    uint32_t size;              /* bytes of guest code */
+    InterpCode *code;
+    bool invalid;               /* its code was overwritten */
+    bool cached;                /* in the cache (not a one-off short block) */
+} TranslationBlock;
+
+TranslationBlock *tb_new(uint64_t pc, uint64_t phys_pc, uint64_t flags);
+TranslationBlock *tb_lookup(uint64_t pc, uint64_t phys_pc, uint64_t flags);
+/* Put TB in the cache and register it with the pages it reads. */
+void tb_insert(TranslationBlock *tb);
+/* Free TB unless it is running; a running block is freed by tb_release. */
+void tb_free(TranslationBlock *tb);
+
+/* The block the CPU is running, so that invalidation does not free it. */
+void tb_set_running(TranslationBlock *tb);
+/* Done running: free it if it was invalidated or never cached. */
+void tb_release(TranslationBlock *tb);
+
+/* Does physical page PAGE (an address within it) hold translated code? */
+bool tb_page_has_code(uint64_t paddr);
+/* Invalidate every block reading the page of PADDR; true if any. */
+bool tb_invalidate_page(uint64_t paddr);
+void tb_flush_all(void);
+/* Blocks in the cache (for tests). */
+size_t tb_count(void);
+
+#endif
