@@ -173,7 +173,6 @@ class Pattern:
         self.xlen = 0                 # 0: any
         self.trans = None
         self.asm = None
-        self.group = None
 
     def matches(self, insn, xlen):
         return (insn & self.mask) == self.bits and self.xlen in (0, xlen)
@@ -439,7 +438,6 @@ class Table:
                 p = self.parse_pattern(tokens, loc, ' '.join(tokens))
                 self.patterns.append(p)
                 if group:
-                    p.group = group
                     group.members.append(p)
                 else:
                     self.items.append(p)

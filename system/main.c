@@ -46,6 +46,7 @@ typedef struct Options {
     const char *guest_dtb;      /* -dtb: the tree the guest gets */
     const char *append;
     unsigned icount_shift;
+    unsigned smp;               /* -smp: harts, 0 = as the DT says */
 } Options;
 
 typedef enum OptionId {
@@ -53,6 +54,7 @@ typedef enum OptionId {
     OPT_QMP, OPT_GLOBAL, OPT_LOG, OPT_LOG_FILE, OPT_DEVICE, OPT_VERSION,
     OPT_HELP, OPT_QTEST, OPT_QTEST_LOG, OPT_ACCEL, OPT_NODEFAULTS,
     OPT_NO_REBOOT, OPT_BIOS, OPT_KERNEL, OPT_DTB, OPT_APPEND, OPT_ICOUNT,
+    OPT_SMP,
     OPT_IGNORED,
 } OptionId;
 
@@ -88,6 +90,7 @@ static const OptionDesc option_table[] = {
     { "kernel", OPT_KERNEL, true, "-kernel FILE  next stage (ELF, or raw 2 MiB into RAM after -bios)" },
     { "dtb", OPT_DTB, true, "-dtb FILE  the device tree handed to the guest instead of the board's" },
     { "append", OPT_APPEND, true, "-append TEXT  /chosen/bootargs" },
+    { "smp", OPT_SMP, true, "-smp [cpus=]N  N harts (the board's one cpu node is copied)" },
     { "icount", OPT_ICOUNT, true, "-icount [shift=]N  virtual time: 2^N ns per instruction (default 0)" },
     /* Accepted for QEMU's libqtest and scripts; nothing to do for them here. */
     { "display", OPT_IGNORED, true, NULL },
@@ -100,11 +103,12 @@ static void G_GNUC_NORETURN die(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 static void die(const char *fmt, ...)
 {
+    /* On the stack: nothing is left allocated when the process exits. */
+    char msg[2048];
     va_list ap;
-    g_autofree char *msg = NULL;
 
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     error_report("%s", msg);
     exit(1);
@@ -247,6 +251,19 @@ static unsigned parse_icount(const char *arg)
     return shift;
 }
 
+/* -smp N or -smp cpus=N (other QEMU topology keys are not modelled). */
+static unsigned parse_smp(const char *arg)
+{
+    const char *v = g_str_has_prefix(arg, "cpus=") ? arg + 5 : arg;
+    char *end;
+    uint64_t n = g_ascii_strtoull(v, &end, 10);
+
+    if (!*v || *end || n == 0 || n > 64) {
+        die("-smp %s: expected a number of harts from 1 to 64", arg);
+    }
+    return (unsigned)n;
+}
+
 static void handle_device(const char *arg)
 {
     g_autoptr(GError) err = NULL;
@@ -257,9 +274,11 @@ static void handle_device(const char *arg)
         exit(0);
     }
     if (g_str_has_suffix(arg, ",help") || g_str_has_suffix(arg, ",?")) {
-        g_autofree char *name = g_strndup(arg, len - (arg[len - 1] == '?' ? 2 : 5));
+        char *name = g_strndup(arg, len - (arg[len - 1] == '?' ? 2 : 5));
+        bool ok = device_print_model_help(name, stdout, &err);
 
-        if (!device_print_model_help(name, stdout, &err)) {
+        g_free(name);
+        if (!ok) {
             die_error(err);
         }
         exit(0);
@@ -373,6 +392,9 @@ static void parse_options(Options *o, int argc, char **argv)
         case OPT_ICOUNT:
             o->icount_shift = parse_icount(value);
             break;
+        case OPT_SMP:
+            o->smp = parse_smp(value);
+            break;
         case OPT_IGNORED:
             break;
         }
@@ -425,10 +447,17 @@ static void load_tree(const Options *o, void **fdt, size_t *size,
             die_error(err);
         }
         *source = g_path_get_basename(o->dtb ? o->dtb : o->dts);
+        if (o->smp && !board_fdt_set_harts(fdt, size, o->smp, &err)) {
+            die_error(err);
+        }
         return;
     }
     if (o->dtb || o->dts) {
         die("-M %s: dtb= and dts= go with -M dt", type);
+    }
+    /* kiln-system-riscv32 is the same program; its virt has an RV32 hart. */
+    if (KILN_TARGET_XLEN == 32 && strcmp(type, "virt") == 0) {
+        type = "virt32";
     }
     builtin = board_builtin_dtb(type, size);
     if (!builtin) {
@@ -436,6 +465,9 @@ static void load_tree(const Options *o, void **fdt, size_t *size,
     }
     *fdt = g_memdup2(builtin, *size);
     *source = g_strdup_printf("%s.dts", type);
+    if (o->smp && !board_fdt_set_harts(fdt, size, o->smp, &err)) {
+        die_error(err);
+    }
 }
 
 /*

@@ -45,6 +45,13 @@ bool board_load_dtb(const char *path, void **fdt, size_t *size,
 bool board_compile_dts(const char *path, void **fdt, size_t *size,
                        GError **errp);
 
+/*
+ * Give the tree HARTS harts (-smp): copies the one cpu node it has and
+ * extends interrupts-extended wiring to the copies.  *FDT is replaced.
+ */
+bool board_fdt_set_harts(void **fdt, size_t *size, unsigned harts,
+                         GError **errp);
+
 /* --- assembly --- */
 
 /* An empty machine: root container, empty address space. */

@@ -197,7 +197,17 @@ static bool riscv_cpu_realize(Device *dev, GError **errp)
         }
     }
     cpu->icount_shift = 0;
-    g_ptr_array_add(riscv_cpus(), cpu);
+    /* Harts take turns in hart-id order, whatever the order of the DT. */
+    {
+        GPtrArray *cpus = riscv_cpus();
+        guint i = 0;
+
+        while (i < cpus->len &&
+               ((RiscvCpu *)g_ptr_array_index(cpus, i))->hartid < cpu->hartid) {
+            i++;
+        }
+        g_ptr_array_insert(cpus, (gint)i, cpu);
+    }
     return true;
 }
 
@@ -262,6 +272,22 @@ void riscv_cpus_set_icount_shift(unsigned shift)
 
 /* --- execution --- */
 
+static void log_cpu_state(RiscvCpu *cpu)
+{
+    static const char *const abi[32] = {
+        "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+        "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+        "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+    };
+
+    log_printf("pc       %016" PRIx64 " priv %u instret %" PRIu64 "\n",
+               cpu->pc, cpu->priv, cpu->instret);
+    for (unsigned i = 0; i < 32; i++) {
+        log_printf("%-4s %016" PRIx64 "%s", abi[i], cpu->x[i],
+                   (i % 4) == 3 ? "\n" : "  ");
+    }
+}
+
 /* N instructions retired (they take their time slots too). */
 static void account(RiscvCpu *cpu, uint32_t n)
 {
@@ -302,9 +328,14 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
         }
         budget = (uint64_t)((until - cpu->time + (1ll << cpu->icount_shift) - 1)
                             >> cpu->icount_shift);
+        if (unlikely(log_enabled_mask & LOG_CPU)) {
+            log_cpu_state(cpu);
+        }
         cpu->exec.pc = cpu->pc;
         cpu->exec.insn_index = 0;
         tb = riscv_tb_find(cpu, budget);
+        log_mask(LOG_EXEC, "%s: block 0x%" PRIx64 " (%u insns)\n", cpu->dev.path,
+                 tb->pc, tb->ninsns);
         cpu->cur_tb = tb;
         tb_set_running(tb);
         cpu->exec.exit_request = false;
@@ -320,12 +351,27 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
     }
 }
 
+/*
+ * Several harts take turns in slices of this much virtual time, so that
+ * one spinning on a lock another holds waits at most a slice (10000
+ * instructions at -icount 0).  The order is fixed: runs are deterministic.
+ */
+#define SMP_SLICE_NS 10000
+
 void riscv_cpus_run(int64_t until)
 {
     GPtrArray *cpus = riscv_cpus();
+    int64_t start = clock_now();
 
-    for (guint i = 0; i < cpus->len; i++) {
-        run_hart(g_ptr_array_index(cpus, i), until);
+    if (cpus->len == 1) {
+        run_hart(g_ptr_array_index(cpus, 0), until);
+        return;
+    }
+    for (int64_t t = start; t < until;) {
+        t = MIN(t + SMP_SLICE_NS, until);
+        for (guint i = 0; i < cpus->len; i++) {
+            run_hart(g_ptr_array_index(cpus, i), t);
+        }
     }
 }
 

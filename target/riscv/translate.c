@@ -10,6 +10,7 @@
  * gen_ functions below, guards first, as the spec reads.
  */
 #include "translate.h"
+#include "disas.h"
 #include "helper.h"
 #include "kiln/log.h"
 
@@ -511,8 +512,12 @@ static TranslationBlock *translate_block(RiscvCpu *cpu, uint64_t pc,
         if (!decode(&ctx, insn, len)) {
             gen_illegal(&ctx);
         }
-        if (log_enabled_mask & LOG_IN_ASM) {
-            log_printf("IN: 0x%016" PRIx64 ":  %0*x\n", ctx.pc, len * 2, insn);
+        if (unlikely(log_enabled_mask & LOG_IN_ASM)) {
+            char text[64];
+
+            riscv_disas(text, sizeof(text), ctx.pc, insn, (int)ctx.xlen);
+            log_printf("%s0x%016" PRIx64 ":  %0*x  %s\n", n == 0 ? "IN:\n" : "",
+                       ctx.pc, len * 2, insn, text);
         }
         n++;
         ctx.pc = ctx.next_pc;

@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define CLINT           0x2000000ULL
@@ -352,6 +353,26 @@ static void test_guest_errors(void)
     g_unlink(log_path);
 }
 
+/* A board that gives a hart only one of its two lines is refused. */
+static void test_odd_line_count(void)
+{
+    g_autofree char *cmd = g_strdup_printf(
+        "'%s' -M dt,dts=%s/tests/data/intc-bad-clint-lines.dts -display none",
+        qtest_qemu_binary(), g_getenv("KILN_SOURCE_ROOT"));
+    g_auto(GStrv) argv = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+
+    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL,
+                               NULL, NULL, &out, &err, &status, NULL));
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    g_assert_nonnull(strstr(err, "/soc/clint@2000000: 3 interrupt lines, "
+                            "but a CLINT has two per hart"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -367,5 +388,6 @@ int main(int argc, char **argv)
     g_test_add_func("/clint/mtimecmp-halves", test_mtimecmp_halves);
     g_test_add_func("/clint/two-harts", test_two_harts);
     g_test_add_func("/clint/guest-errors", test_guest_errors);
+    g_test_add_func("/clint/odd-line-count", test_odd_line_count);
     return g_test_run();
 }

@@ -419,7 +419,10 @@ static void test_priority(void)
     qtest_quit(s);
 }
 
-/* In loopback the modem inputs follow MCR: RTS->CTS, DTR->DSR, OUT1->RI, OUT2->DCD. */
+/*
+ * In loopback the modem inputs follow MCR: RTS->CTS, DTR->DSR, OUT1->RI,
+ * OUT2->DCD.
+ */
 static void test_modem_loopback(void)
 {
     QTestState *s = start_virt("");
@@ -722,7 +725,8 @@ static void test_file_output(void)
 
 static QTestState *start_mmio32(const char *extra)
 {
-    QTestState *s = qtest_initf("-M dt,dts=%s/tests/data/uart-ns16550-mmio32.dts %s",
+    QTestState *s = qtest_initf("-M dt,dts=%s/tests/data/"
+                                "uart-ns16550-mmio32.dts %s",
                                 g_getenv("KILN_SOURCE_ROOT"), extra);
 
     qtest_irq_intercept_out(s, M32_PATH);

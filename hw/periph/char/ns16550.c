@@ -94,7 +94,7 @@ REG8(SCR, 7)
 enum {
     NS16550_NR_REGS = 8,
     NS16550_FIFO_SIZE = 16,
-    /* IIR bits 3:0 for each source (datasheet table "Interrupt Control Functions") */
+    /* IIR bits 3:0 per source (datasheet, "Interrupt Control Functions") */
     IIR_NONE = 0x1,
     IIR_RLS = 0x6,              /* receiver line status */
     IIR_RDA = 0x4,              /* received data available */
@@ -126,7 +126,7 @@ typedef struct Ns16550 {
 
     /* registers as the guest sees them */
     uint8_t ier;
-    uint8_t fcr;            /* FIFO enable, DMA mode and trigger as last programmed */
+    uint8_t fcr;            /* FIFO enable, DMA mode, trigger as programmed */
     uint8_t lcr;
     uint8_t mcr;
     uint8_t lsr_errors;     /* OE/PE/FE/BI; DR, THRE and TEMT are derived */
@@ -166,7 +166,8 @@ static bool ns16550_rx_data_available(const Ns16550 *s)
     if (!ns16550_fifo_mode(s)) {
         return s->rx_count > 0;
     }
-    return s->rx_count >= ns16550_trigger_levels[FIELD_EX32(s->fcr, FCR, TRIGGER)];
+    return s->rx_count >=
+           ns16550_trigger_levels[FIELD_EX32(s->fcr, FCR, TRIGGER)];
 }
 
 /* The highest-priority enabled pending source, as IIR bits 3:0. */
@@ -481,7 +482,7 @@ static void ns16550_write(void *opaque, hwaddr offset, uint64_t value,
         break;
     case A_LSR:
     case A_MSR:
-        /* Status registers: writes have no effect (LSR's are factory test only). */
+        /* Status registers: writes have no effect (LSR's: factory test). */
         break;
     case A_SCR:
         s->scr = val;

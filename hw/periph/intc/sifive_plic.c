@@ -2,8 +2,9 @@
  * RISC-V Platform-Level Interrupt Controller ("sifive,plic-1.0.0",
  * "riscv,plic0").
  *
- * Models: the PLIC as the RISC-V PLIC Specification 1.0.0 (2023) defines
- * it, with the memory map of its chapter 3:
+ * Models: the PLIC as the RISC-V Platform-Level Interrupt Controller
+ * Specification 1.0.0 defines it, with the layout of its "Memory Map"
+ * chapter:
  *
  *     0x000000 + 4*src        priority of source src (1..riscv,ndev)
  *     0x001000 + 4*w          pending bits of sources 32w..32w+31
@@ -29,10 +30,10 @@
  * the IP bit").  A claim clears it; the completion re-opens the gateway,
  * and an input still high pends again at once.
  *
- * Claim returns the pending, enabled source of highest priority above the
- * context's threshold, the lowest ID among equals, or 0 when there is
- * none.  Completions naming a source not enabled for the context are
- * ignored, as the spec says.
+ * Claim returns the pending, enabled source of highest priority, the
+ * lowest ID among equals, or 0 when there is none.  As the spec says, the
+ * threshold masks the notification but not the claim, and completions
+ * naming a source not enabled for the context are ignored.
  *
  * Unimplemented: edge-triggered gateways (every source is level
  * triggered); the pending bits are read-only (writes are logged and
@@ -106,13 +107,14 @@ static uint32_t plic_word_mask(const SifivePlic *s, unsigned w)
 }
 
 /*
- * The source context CTX would claim now: pending, enabled, priority
- * above the threshold; the highest priority, then the lowest ID.
+ * The pending source enabled for C of the highest priority above ABOVE,
+ * the lowest ID among equals (spec 1.0.0, "Interrupt Identifiers"), or 0.
  */
-static unsigned plic_best(const SifivePlic *s, const PlicContext *c)
+static unsigned plic_best(const SifivePlic *s, const PlicContext *c,
+                          uint32_t above)
 {
     unsigned best = 0;
-    uint32_t best_prio = c->threshold;
+    uint32_t best_prio = above;
 
     for (unsigned w = 0; w < PLIC_WORDS; w++) {
         uint32_t bits = s->pending[w] & c->enable[w];
@@ -133,7 +135,9 @@ static unsigned plic_best(const SifivePlic *s, const PlicContext *c)
 static void plic_update(SifivePlic *s)
 {
     for (unsigned i = 0; i < s->nr_contexts; i++) {
-        irq_set(s->irq[i], plic_best(s, &s->contexts[i]) != 0);
+        PlicContext *c = &s->contexts[i];
+
+        irq_set(s->irq[i], plic_best(s, c, c->threshold) != 0);
     }
 }
 
@@ -159,9 +163,15 @@ static void plic_set_irq(Device *dev, int n, int level)
     plic_update(s);
 }
 
+/*
+ * "The claim operation is not affected by the setting of the priority
+ * threshold register" (spec 1.0.0, "Interrupt Claim Process"), so that a
+ * context may mask its notifications and poll; priority 0 still means
+ * never.
+ */
 static uint32_t plic_claim(SifivePlic *s, PlicContext *c)
 {
-    unsigned id = plic_best(s, c);
+    unsigned id = plic_best(s, c, 0);
 
     if (id) {
         plic_set_bit(s->pending, id, false);
@@ -303,8 +313,8 @@ static bool plic_realize(Device *dev, GError **errp)
     s->nr_contexts = device_outputs(dev, "irq")->count;
     if (s->nr_contexts > PLIC_MAX_CONTEXTS) {
         g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
-                    "%s: %u contexts, but a PLIC has room for %d",
-                    dev->path, s->nr_contexts, PLIC_MAX_CONTEXTS);
+                    "%u contexts, but a PLIC has room for %d",
+                    s->nr_contexts, PLIC_MAX_CONTEXTS);
         return false;
     }
     s->contexts = g_new0(PlicContext, s->nr_contexts);
@@ -316,7 +326,6 @@ static void plic_reset(Device *dev)
     SifivePlic *s = DEVICE_STATE(dev, SifivePlic);
 
     memset(s->priority, 0, sizeof(s->priority));
-    memset(s->contexts, 0, sizeof(*s->contexts) * s->nr_contexts);
     /*
      * The inputs are not the PLIC's to reset: a source still high is
      * forwarded by its reopened gateway, as after any completion.
@@ -324,6 +333,7 @@ static void plic_reset(Device *dev)
     memcpy(s->pending, s->level, sizeof(s->pending));
     memcpy(s->in_flight, s->level, sizeof(s->in_flight));
     for (unsigned i = 0; i < s->nr_contexts; i++) {
+        memset(&s->contexts[i], 0, sizeof(s->contexts[i]));
         irq_lower(s->irq[i]);
     }
 }

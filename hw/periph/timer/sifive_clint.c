@@ -3,8 +3,8 @@
  *
  * Models: the CLINT of SiFive's cores and of QEMU's virt board, as
  * described in the SiFive FU540-C000 Manual v1.0, chapter 9 "Core Local
- * Interruptor (CLINT)", and in the RISC-V ACLINT specification 1.0-rc4
- * (the MSWI and MTIMER devices whose legacy layout the CLINT is):
+ * Interruptor (CLINT)", and in the RISC-V ACLINT specification 1.0 draft
+ * (its MSWI and MTIMER devices, side by side, are the CLINT):
  *
  *     0x0000 + 4*h    msip[h]       bit 0 drives hart h's MSIP
  *     0x4000 + 8*h    mtimecmp[h]   64-bit; MTIP of hart h is high while
@@ -26,12 +26,15 @@
  * registers whose 32-bit halves are also reachable.  msip is a 32-bit
  * register: an 8-byte access to the msip block acts as two 4-byte ones.
  *
- * Reset: msip 0, mtime 0, mtimecmp all ones.  The hardware leaves
- * mtimecmp undefined (Priv 3.2.1); all ones keeps MTIP low until software
- * programs a compare value, as reset requires every line low.
+ * Reset: msip 0 and mtime 0, as the ACLINT specification says, and
+ * mtimecmp all ones.  mtimecmp's reset state is unknown on hardware; all
+ * ones keeps MTIP low until software programs a compare value, as reset
+ * requires every line low.
  *
- * Unimplemented: nothing of the CLINT itself; the ACLINT's SSWI
- * (supervisor software interrupts) is a separate device, not modelled.
+ * Unimplemented: the ACLINT's SSWI (supervisor software interrupts), a
+ * separate device; any delay between a register write or an mtime tick
+ * and the hart seeing MSIP or MTIP (here the line changes at that very
+ * virtual instant).
  */
 #include "kiln/clock.h"
 #include "kiln/device.h"
@@ -52,7 +55,7 @@ typedef struct ClintHart {
     unsigned index;
     uint32_t msip;
     uint64_t mtimecmp;
-    Timer timer;        /* armed for the instant mtime reaches mtimecmp */
+    Timer timer;        /* armed for MTIP's next change */
 } ClintHart;
 
 struct SifiveClint {
@@ -200,7 +203,7 @@ static void clint_write(void *opaque, hwaddr offset, uint64_t value,
             return;
         }
         if (hart < s->nr_harts) {
-            /* Only bit 0 exists; the rest are hardwired to zero. */
+            /* WARL: bits 31..1 are tied to zero (ACLINT, MSIP). */
             s->harts[hart].msip = value & R_MSIP_PENDING_MASK;
             irq_set(s->irq[2 * hart], s->harts[hart].msip);
             return;
@@ -238,14 +241,14 @@ static bool clint_realize(Device *dev, GError **errp)
 
     if (nr_lines % 2) {
         g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
-                    "%s: %u interrupt lines, but a CLINT has two per hart "
-                    "(MSIP, MTIP)", dev->path, nr_lines);
+                    "%u interrupt lines, but a CLINT has two per hart "
+                    "(MSIP, MTIP)", nr_lines);
         return false;
     }
     if (nr_lines / 2 > CLINT_MAX_HARTS) {
         g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
-                    "%s: %u harts, but a CLINT has room for %d",
-                    dev->path, nr_lines / 2, CLINT_MAX_HARTS);
+                    "%u harts, but a CLINT has room for %d",
+                    nr_lines / 2, CLINT_MAX_HARTS);
         return false;
     }
     s->nr_harts = nr_lines / 2;
