@@ -35,6 +35,11 @@ void machine_request_reset(const char *reason)
     g_main_context_wakeup(NULL);
 }
 
+bool machine_stop_pending(void)
+{
+    return shutdown_pending || reset_reason != NULL;
+}
+
 void runstate_set_no_reboot(bool on)
 {
     no_reboot = on;

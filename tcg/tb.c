@@ -12,6 +12,8 @@ static GHashTable *tb_table;        /* TbKey * -> TranslationBlock * */
 static GHashTable *page_table;      /* page number -> GPtrArray of TBs */
 static TranslationBlock *tb_running;
 
+uint64_t tb_invalidations;
+
 static guint tb_key_hash(gconstpointer p)
 {
     const TbKey *k = p;
@@ -156,6 +158,7 @@ bool tb_invalidate_page(uint64_t paddr)
     }
     g_free(key);
     list = value;
+    tb_invalidations++;
     for (guint i = 0; i < list->len; i++) {
         TranslationBlock *tb = g_ptr_array_index(list, i);
 
@@ -174,6 +177,7 @@ void tb_flush_all(void)
     if (!tb_table) {
         return;
     }
+    tb_invalidations++;
     g_hash_table_iter_init(&it, tb_table);
     while (g_hash_table_iter_next(&it, &key, &value)) {
         TranslationBlock *tb = value;

@@ -48,4 +48,10 @@ void tb_flush_all(void);
 /* Blocks in the cache (for tests). */
 size_t tb_count(void);
 
+/*
+ * Counts every invalidation and flush: a CPU's own fast look-up table of
+ * blocks is valid only while this has not changed since it was filled.
+ */
+extern uint64_t tb_invalidations;
+
 #endif

@@ -38,6 +38,11 @@ typedef struct TickRecord {
     uint64_t minstret;
 } TickRecord;
 TickRecord timer_last_tick(void);
+/* The trap handler's share of a machine-timer interrupt. */
+void timer_interrupt(void);
+
+/* trap.c: point mtvec at the handler. */
+void trap_init(void);
 
 /* minstret, all 64 bits on RV32 too. */
 uint64_t read_minstret(void);

@@ -62,7 +62,7 @@ static void uart_putc(uint8_t c)
 }
 
 /* A serial terminal wants "\r\n" for a new line. */
-static int stdio_put(char c, FILE *f)
+static int stdio_put(char c, FILE *stream)
 {
     if (c == '\n') {
         uart_putc('\r');

@@ -85,5 +85,7 @@ bool loader_load_raw(AddressSpace *as, const char *path, uint64_t addr,
 void machine_request_shutdown(int code);
 /* Reset the board once the current event is done. REASON as in QMP. */
 void machine_request_reset(const char *reason);
+/* A shutdown or reset is pending: CPUs stop at the next instruction. */
+bool machine_stop_pending(void);
 
 #endif

@@ -15,6 +15,7 @@
  */
 #include "cpu.h"
 #include "translate.h"
+#include "kiln/board.h"
 #include "kiln/clock.h"
 #include "kiln/log.h"
 #include "../../hw/periph/intc/riscv_cpu_intc.h"
@@ -297,7 +298,11 @@ static void account(RiscvCpu *cpu, uint32_t n)
 
 static void run_hart(RiscvCpu *cpu, int64_t until)
 {
-    while (cpu->time < until) {
+    /*
+     * A device that ends or resets the run (the test finisher) stops the
+     * hart right after the instruction that asked: nothing runs past it.
+     */
+    while (cpu->time < until && !machine_stop_pending()) {
         TranslationBlock *tb;
         InterpExit r;
         uint64_t budget;
@@ -369,7 +374,7 @@ void riscv_cpus_run(int64_t until)
     }
     for (int64_t t = start; t < until;) {
         t = MIN(t + SMP_SLICE_NS, until);
-        for (guint i = 0; i < cpus->len; i++) {
+        for (guint i = 0; i < cpus->len && !machine_stop_pending(); i++) {
             run_hart(g_ptr_array_index(cpus, i), t);
         }
     }

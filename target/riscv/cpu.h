@@ -90,6 +90,7 @@ enum {
 
 #define PMP_ENTRIES 16
 #define TLB_SIZE 256
+#define JMP_CACHE_SIZE 4096
 #define PAGE_BITS 12
 #define PAGE_SIZE (1ull << PAGE_BITS)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
@@ -164,6 +165,9 @@ typedef struct RiscvCpu {
     AddressSpace *as;
     TlbEntry tlb[MMU_IDX_COUNT][TLB_SIZE];
     TranslationBlock *cur_tb;
+    /* Recently run blocks by virtual pc, valid for tb_invalidations == jc_gen. */
+    TranslationBlock *jmp_cache[JMP_CACHE_SIZE];
+    uint64_t jc_gen;
     bool tb_invalidated;        /* the running block's code was written */
 } RiscvCpu;
 
@@ -208,6 +212,8 @@ unsigned riscv_data_mmu_idx(RiscvCpu *cpu);
 /* Translate VADDR for an access; raises the guest's exception on a fault. */
 uint64_t riscv_translate(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
                          unsigned mmu_idx, unsigned size);
+/* The physical address of the instruction at VADDR (raises on fault). */
+uint64_t riscv_fetch_paddr(RiscvCpu *cpu, uint64_t vaddr);
 /* Fetch an instruction halfword at VADDR (raises on fault). */
 uint16_t riscv_fetch16(RiscvCpu *cpu, uint64_t vaddr);
 void riscv_tlb_flush(RiscvCpu *cpu);

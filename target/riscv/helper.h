@@ -46,4 +46,37 @@ enum {
     AMO_MIN, AMO_MAX, AMO_MINU, AMO_MAXU,
 };
 
+/*
+ * fpu_helper.c: F (fp_s, fmadd_s) and D (fp_d, fmadd_d).  CTL packs what
+ * the instruction says: FPOP_* (or FMADD_NEG_* for the fused ops) in bits
+ * 7:0, its rm field in bits 10:8, its bits in 63:32 for mtval when a
+ * dynamic rm meets an invalid frm.  Register operands come as the 64-bit
+ * f (or x) register; results are what rd receives, a binary32 result
+ * NaN-boxed, an integer one sign-extended.  A helper that raises flags
+ * accrues them into fflags and sets mstatus.FS to Dirty.
+ */
+DEF_HELPER(fp_s);           /* a = rs1, b = rs2, c = ctl */
+DEF_HELPER(fp_d);
+DEF_HELPER(fmadd_s);        /* a = rs1, b = rs2, c = rs3, d = ctl */
+DEF_HELPER(fmadd_d);
+
+#define FP_CTL(op, rm, insn) \
+    ((uint64_t)(op) | (uint64_t)(rm) << 8 | (uint64_t)(insn) << 32)
+#define FP_RM_DYN 7                 /* rm = 111: use frm (Unpriv 11.2) */
+
+enum {
+    FPOP_ADD, FPOP_SUB, FPOP_MUL, FPOP_DIV, FPOP_SQRT,
+    FPOP_MIN, FPOP_MAX,
+    FPOP_EQ, FPOP_LT, FPOP_LE, FPOP_CLASS,          /* x rd */
+    FPOP_TO_W, FPOP_TO_WU, FPOP_TO_L, FPOP_TO_LU,   /* fcvt.{w,wu,l,lu}.fmt */
+    FPOP_FROM_W, FPOP_FROM_WU, FPOP_FROM_L, FPOP_FROM_LU, /* x rs1 */
+    FPOP_CVT_S_D, FPOP_CVT_D_S,                     /* fp_d only */
+};
+
+/* The fused ops: (+-(rs1 * rs2)) + (+-rs3). */
+enum {
+    FMADD_NEG_PRODUCT = 1 << 0,     /* fnmsub, fnmadd */
+    FMADD_NEG_ADDEND = 1 << 1,      /* fmsub, fnmadd */
+};
+
 #endif

@@ -427,6 +427,20 @@ static void mem_store(void *env, uint64_t addr, uint64_t value, MemOp mo,
 
 const IrMemHooks riscv_mem_hooks = { mem_load, mem_store };
 
+uint64_t riscv_fetch_paddr(RiscvCpu *cpu, uint64_t vaddr)
+{
+    TlbEntry *e;
+
+    if (cpu->xlen == 32) {
+        vaddr = (uint32_t)vaddr;
+    }
+    e = &cpu->tlb[cpu->priv][(vaddr >> PAGE_BITS) % TLB_SIZE];
+    if (likely(e->tag[ACCESS_FETCH] == (vaddr & PAGE_MASK))) {
+        return e->paddr | (vaddr & ~PAGE_MASK);
+    }
+    return riscv_translate(cpu, vaddr, ACCESS_FETCH, cpu->priv, 2);
+}
+
 uint16_t riscv_fetch16(RiscvCpu *cpu, uint64_t vaddr)
 {
     TlbEntry *e;

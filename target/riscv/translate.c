@@ -546,13 +546,24 @@ static TranslationBlock *translate_block(RiscvCpu *cpu, uint64_t pc,
 TranslationBlock *riscv_tb_find(RiscvCpu *cpu, uint64_t budget)
 {
     uint64_t pc = cpu->pc;
-    uint64_t phys_pc = riscv_translate(cpu, pc, ACCESS_FETCH, cpu->priv, 2);
+    uint64_t phys_pc = riscv_fetch_paddr(cpu, pc);
     uint64_t flags = tb_flags(cpu);
-    TranslationBlock *tb = tb_lookup(pc, phys_pc, flags);
+    TranslationBlock **slot = &cpu->jmp_cache[(pc >> 1) % JMP_CACHE_SIZE];
+    TranslationBlock *tb;
 
-    if (!tb) {
-        tb = translate_block(cpu, pc, phys_pc, flags, TB_MAX_INSNS);
-        tb_insert(tb);
+    /* Blocks may have been freed since the table was filled: start over. */
+    if (unlikely(cpu->jc_gen != tb_invalidations)) {
+        memset(cpu->jmp_cache, 0, sizeof(cpu->jmp_cache));
+        cpu->jc_gen = tb_invalidations;
+    }
+    tb = *slot;
+    if (!tb || tb->pc != pc || tb->phys_pc != phys_pc || tb->flags != flags) {
+        tb = tb_lookup(pc, phys_pc, flags);
+        if (!tb) {
+            tb = translate_block(cpu, pc, phys_pc, flags, TB_MAX_INSNS);
+            tb_insert(tb);
+        }
+        *slot = tb;
     }
     if (tb->ninsns > budget) {
         /* Near a deadline: a one-off block that stops exactly there. */

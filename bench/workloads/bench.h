@@ -1,0 +1,49 @@
+/* What every workload shares: the UART, the counters, a result line. */
+#ifndef BENCH_H
+#define BENCH_H
+
+#include <stdint.h>
+
+#define UART_THR ((volatile uint8_t *)0x10000000)
+
+static inline void put_char(char c)
+{
+    *UART_THR = (uint8_t)c;
+}
+
+static inline void put_str(const char *s)
+{
+    while (*s) {
+        put_char(*s++);
+    }
+}
+
+static inline void put_hex(uint64_t v)
+{
+    for (int i = 60; i >= 0; i -= 4) {
+        put_char("0123456789abcdef"[(v >> i) & 15]);
+    }
+}
+
+static inline uint64_t read_instret(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("csrr %0, minstret" : "=r"(v));
+    return v;
+}
+
+/* "NAME checksum=... instret=..." so the harness can check and count. */
+static inline void report(const char *name, uint64_t checksum)
+{
+    uint64_t n = read_instret();
+
+    put_str(name);
+    put_str(" checksum=");
+    put_hex(checksum);
+    put_str(" instret=");
+    put_hex(n);
+    put_char('\n');
+}
+
+#endif

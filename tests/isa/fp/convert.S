@@ -1,0 +1,3 @@
+#include "fp-test.h"
+    TEST_BEGIN
+    TEST_END
