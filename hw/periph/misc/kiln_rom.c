@@ -10,6 +10,10 @@
  * one larger than the region is a board error naming the file.  A
  * relative path is taken from the current directory, as QEMU's -bios is.
  *
+ * Without "file" the region is erased flash, all 0xff, for -bios or
+ * -kernel to load the program into (how an MCU board's code flash gets
+ * its contents).
+ *
  * The contents survive a board reset (they were never writable).
  *
  * Unimplemented: flash programming commands (the region is plain ROM);
@@ -34,9 +38,8 @@ static bool kiln_rom_realize(Device *dev, GError **errp)
     bool ok;
 
     if (!s->file || !*s->file) {
-        g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
-                    "file: missing; kiln-rom needs the path of its image");
-        return false;
+        memset(mr->host, 0xff, mr->size);
+        return true;
     }
     f = fopen(s->file, "rb");
     if (!f) {
@@ -74,7 +77,7 @@ static const PropDesc kiln_rom_props[] = {
     { .name = "file", .type = PROP_TYPE_STRING,
       .offset = offsetof(KilnRom, file),
       .help = "raw image loaded at offset 0 (relative to the current "
-              "directory)" },
+              "directory); without it the region is erased (0xff)" },
     PROP_END
 };
 

@@ -69,9 +69,14 @@
 #define LWU lw
 #endif
 
-/* Entry: trap vector, stack, FP on with FS = Initial, fcsr clear. */
+/*
+ * Entry: trap vector, stack, FP on with FS = Initial, fcsr clear.  The
+ * assembler must not compress instructions behind the tests' back: the
+ * compressed forms are tested where C_INSN asks for them.
+ */
 .macro TEST_BEGIN
-    .section .text.init, "ax", @progbits
+    .option norvc
+    .text
     .globl _start
 _start:
     li s11, 0
@@ -206,10 +211,18 @@ stack_top:
     bne s9, t6, fail
 .endm
 
-/* The same for a compressed (2-byte) instruction. */
+/* A compressed instruction, which -march allows but .option norvc hides. */
+.macro C_INSN insn:vararg
+    .option push
+    .option rvc
+    \insn
+    .option pop
+.endm
+
+/* EXPECT_ILLEGAL for a compressed (2-byte) instruction. */
 .macro EXPECT_ILLEGAL_C insn:vararg
     li s10, 1
-99: \insn
+99: C_INSN \insn
     bnez s10, fail
     li t6, MCAUSE_ILLEGAL_INST
     bne s8, t6, fail
