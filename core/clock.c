@@ -201,3 +201,20 @@ int64_t clock_ticks_to_ns(uint64_t ticks, uint64_t freq_hz)
     ns = ((unsigned __int128)ticks * NS_PER_SEC + freq_hz - 1) / freq_hz;
     return ns > INT64_MAX ? INT64_MAX : (int64_t)ns;
 }
+
+static int64_t pending_stall;
+
+void clock_charge_stall(int64_t ns)
+{
+    if (ns > 0) {
+        pending_stall += ns;
+    }
+}
+
+int64_t clock_take_stall(void)
+{
+    int64_t ns = pending_stall;
+
+    pending_stall = 0;
+    return ns;
+}

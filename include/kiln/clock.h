@@ -53,6 +53,15 @@ void timer_del(Timer *t);
 bool timer_pending(const Timer *t);
 
 /*
+ * A device access took NS longer than the instruction's own time (a bus
+ * stall, a cosim model's annotated delay): the CPU that made it is charged
+ * that much time before its next instruction.  Accumulates until taken.
+ */
+void clock_charge_stall(int64_t ns);
+/* The stall charged since the last call, and reset it (the CPU's side). */
+int64_t clock_take_stall(void);
+
+/*
  * Convert between a counter of FREQ_HZ and virtual ns, without overflow
  * (results that do not fit saturate).  ns -> ticks rounds down (whole
  * ticks elapsed); ticks -> ns rounds up (the first ns at which that many

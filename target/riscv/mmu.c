@@ -319,6 +319,8 @@ static uint64_t phys_load(RiscvCpu *cpu, uint64_t vaddr, uint64_t paddr,
     if (as_load(cpu->as, paddr, size, &v) != MEM_OK) {
         riscv_raise_exception(cpu, EXC_LOAD_ACCESS, riscv_sext(cpu, vaddr));
     }
+    /* The device's own delay (a cosim model's annotated time) stalls the hart. */
+    cpu->time += clock_take_stall();
     /* A device may have changed interrupts or timers: re-check after this insn. */
     cpu->exec.exit_request = true;
     return v;
@@ -345,6 +347,7 @@ static void phys_store(RiscvCpu *cpu, uint64_t vaddr, uint64_t paddr,
     if (as_store(cpu->as, paddr, size, value) != MEM_OK) {
         riscv_raise_exception(cpu, EXC_STORE_ACCESS, riscv_sext(cpu, vaddr));
     }
+    cpu->time += clock_take_stall();
     cpu->exec.exit_request = true;
 }
 

@@ -163,7 +163,8 @@ TEST_BEGIN
     TEST_CASE(125, a0, 0x1f, li a1, 0x100000000; clz a0, a1)
     TEST_CASE(126, a0, 0x20, li a1, 0x100000000; ctz a0, a1)
     TEST_CASE(127, a0, 0x807060504030201,
-              li a1, 0x0102030405060708; rev8 a0, a1)#else
+              li a1, 0x0102030405060708; rev8 a0, a1)
+#else
     /* ... which do not exist on RV32 */
     EXPECT_TRAP(1f)
     .word 0x08c5853b                /* add.uw a0, a1, a2 */

@@ -72,10 +72,13 @@
 /*
  * Entry: trap vector, stack, FP on with FS = Initial, fcsr clear.  The
  * assembler must not compress instructions behind the tests' back: the
- * compressed forms are tested where C_INSN asks for them.
+ * compressed forms are tested where C_INSN asks for them.  No linker
+ * relaxation either: gp is not set up, and with it .balign would be left
+ * to the linker.
  */
 .macro TEST_BEGIN
     .option norvc
+    .option norelax
     .text
     .globl _start
 _start:

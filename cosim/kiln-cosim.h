@@ -1,0 +1,88 @@
+/*
+ * libkiln-cosim: the model side of the kiln cosim protocol, for any model
+ * written in C or C++ (the SystemC adapter and the Verilator harness are
+ * built on it).  A model process opens one link to a kiln bridge and
+ * serves one or more channels on it, each a model with a register window:
+ *
+ *     static const CosimChannelOps timer_ops = {
+ *         .read = timer_read, .write = timer_write,
+ *         .advance = timer_advance, .next_event = timer_next_event,
+ *         .reset = timer_reset,
+ *     };
+ *
+ *     CosimModel *m = cosim_model_new("ipc:///tmp/timer.sock", "timer");
+ *     cosim_model_add_channel(m, 0, &timer_ops, &timer);
+ *     if (cosim_model_connect(m, 5000) < 0 || cosim_model_run(m) < 0) {
+ *         fprintf(stderr, "timer: %s\n", cosim_model_error(m));
+ *     }
+ *     cosim_model_free(m);
+ *
+ * Time: the library calls advance(t) on every channel before it serves an
+ * access or a SYNC stamped t, so a model sees time move forward only, to
+ * the instant of each access.  Inside advance, read or write a model may
+ * raise its interrupt lines and reach board memory (DMA); those messages
+ * carry the model's time.  next_event tells kiln the earliest time the
+ * model could change an output by itself (a timer's compare match), so
+ * kiln stops its CPU there and the interrupt is seen at that very time.
+ *
+ * The library is single-threaded and blocking; every wait has the link's
+ * timeout and a failure ends cosim_model_run with an error text.
+ */
+#ifndef KILN_COSIM_MODEL_H
+#define KILN_COSIM_MODEL_H
+
+#include "proto.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct CosimModel CosimModel;
+
+typedef struct CosimChannelOps {
+    /* ADDR is the offset in the channel's window; *DELAY_NS the time taken. */
+    CosimStatus (*read)(void *opaque, uint64_t addr, void *data, uint32_t size,
+                        uint64_t *delay_ns);
+    CosimStatus (*write)(void *opaque, uint64_t addr, const void *data,
+                         uint32_t size, uint64_t *delay_ns);
+    /* Run the model up to virtual time T (ns); T never decreases. */
+    void (*advance)(void *opaque, uint64_t t);
+    /* Earliest time the model may change an output by itself, or
+     * COSIM_TIME_NEVER.  NULL: unknown (kiln then syncs every quantum). */
+    uint64_t (*next_event)(void *opaque);
+    void (*reset)(void *opaque);
+} CosimChannelOps;
+
+/* ENDPOINT: a ZeroMQ endpoint (inproc://, ipc://, tcp://) the model binds;
+ * kiln's bridge connects to it.  NAME appears in kiln's messages. */
+CosimModel *cosim_model_new(const char *endpoint, const char *name);
+/* As cosim_model_new, on a ZeroMQ context the caller owns (inproc://). */
+CosimModel *cosim_model_new_ctx(void *zmq_ctx, const char *endpoint,
+                                const char *name);
+void cosim_model_free(CosimModel *m);
+
+int cosim_model_add_channel(CosimModel *m, unsigned channel,
+                            const CosimChannelOps *ops, void *opaque);
+/* Minimum time from any input to an output change (HELLO lookahead). */
+void cosim_model_set_lookahead(CosimModel *m, uint64_t ns);
+
+/* Bind, wait for kiln's HELLO and answer it.  0, or -1 with an error. */
+int cosim_model_connect(CosimModel *m, int timeout_ms);
+/* Serve until kiln sends BYE (0) or something fails (-1). */
+int cosim_model_run(CosimModel *m);
+
+/* From inside the ops: */
+uint64_t cosim_model_time(const CosimModel *m);
+int cosim_model_set_irq(CosimModel *m, unsigned line, int level);
+int cosim_model_dma_read(CosimModel *m, uint64_t addr, void *buf,
+                         uint32_t size);
+int cosim_model_dma_write(CosimModel *m, uint64_t addr, const void *buf,
+                          uint32_t size);
+
+const char *cosim_model_error(const CosimModel *m);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

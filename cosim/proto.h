@@ -1,0 +1,142 @@
+/*
+ * The kiln cosim wire protocol, version 1: the single definition that
+ * kiln's bridge (cosim/bridge.c) and every model side (libkiln-cosim, the
+ * SystemC adapter, the Verilator harness) compile.  docs/cosim-protocol.md
+ * is its specification; this file and that one say the same.
+ *
+ * Every message is one ZeroMQ message: a CosimHeader followed by
+ * header.length bytes of payload.  All fields are little-endian; the
+ * structs below are laid out without padding surprises (checked with
+ * _Static_assert), so a little-endian host may send them as they are and
+ * a big-endian one must swap.  Pure C, so C++ (SystemC, Verilator) includes
+ * it too.
+ */
+#ifndef KILN_COSIM_PROTO_H
+#define KILN_COSIM_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define COSIM_MAGIC 0x4e4c494bu         /* "KILN" read as little-endian bytes */
+#define COSIM_VERSION 1
+#define COSIM_MAX_DATA 256              /* bytes in one READ/WRITE/DMA burst */
+#define COSIM_MAX_CHANNELS 64
+#define COSIM_NAME_LEN 32
+#define COSIM_TIME_NEVER UINT64_MAX     /* "no event scheduled" */
+
+typedef enum CosimType {
+    COSIM_HELLO = 1,        /* both: version, capabilities, channels */
+    COSIM_READ = 2,         /* kiln -> model: a blocking read */
+    COSIM_WRITE = 3,        /* kiln -> model: a write, posted unless flagged */
+    COSIM_RESP = 4,         /* model -> kiln: the response to READ/WRITE */
+    COSIM_IRQ = 5,          /* model -> kiln: an interrupt line's level */
+    COSIM_DMA_READ = 6,     /* model -> kiln: read board memory */
+    COSIM_DMA_WRITE = 7,    /* model -> kiln: write board memory */
+    COSIM_DMA_RESP = 8,     /* kiln -> model: the response to a DMA request */
+    COSIM_SYNC = 9,         /* kiln -> model: advance to header.timestamp */
+    COSIM_SYNC_REPLY = 10,  /* model -> kiln: reached it, or stopped early */
+    COSIM_RESET = 11,       /* kiln -> model: reset the channel's model */
+    COSIM_BYE = 12,         /* either: the link closes; no reply */
+    COSIM_ERROR = 13,       /* either: a protocol error, text payload; link closes */
+} CosimType;
+
+/* header.flags */
+enum {
+    COSIM_F_NEED_ACK = 1u << 0,     /* WRITE: respond with RESP (non-posted) */
+    COSIM_F_STOPPED_EARLY = 1u << 1,/* SYNC_REPLY: stopped before the grant */
+};
+
+/* HELLO capabilities (the intersection of both sides' is what holds). */
+enum {
+    COSIM_CAP_POSTED_WRITES = 1u << 0,  /* WRITEs need no RESP */
+    COSIM_CAP_DMA = 1u << 1,            /* the model may send DMA requests */
+    COSIM_CAP_NEXT_EVENT = 1u << 2,     /* RESP/SYNC_REPLY carry next_event */
+    COSIM_CAP_BURST = 1u << 3,          /* accesses longer than 8 bytes */
+};
+
+/* RESP / DMA_RESP status */
+typedef enum CosimStatus {
+    COSIM_OK = 0,
+    COSIM_ADDRESS_ERROR = 1,    /* nothing at that offset: a bus error */
+    COSIM_GENERIC_ERROR = 2,    /* the target refused: a bus error */
+} CosimStatus;
+
+typedef struct CosimHeader {
+    uint16_t type;          /* CosimType */
+    uint16_t channel;       /* which model behind the link; 0 for link-wide */
+    uint32_t id;            /* request id; echoed by the response */
+    uint32_t flags;
+    uint32_t length;        /* payload bytes after the header */
+    uint64_t timestamp;     /* virtual time in ns the message happens at */
+} CosimHeader;
+
+/* HELLO payload; kiln sends it first, the model answers with its own. */
+typedef struct CosimHello {
+    uint32_t magic;         /* COSIM_MAGIC */
+    uint16_t version;       /* COSIM_VERSION */
+    uint16_t nchannels;     /* model: channels it serves; kiln: windows it has */
+    uint32_t capabilities;
+    uint32_t reserved;
+    uint64_t quantum_ns;    /* kiln: the quantum; model: 0 */
+    uint64_t lookahead_ns;  /* model: no output changes sooner than this after
+                               an input (0: unknown); kiln: 0 */
+    char name[COSIM_NAME_LEN];  /* NUL-padded, for messages */
+} CosimHello;
+
+/* READ and WRITE payload; WRITE's data follows. */
+typedef struct CosimAccess {
+    uint64_t addr;          /* offset within the channel's window */
+    uint32_t size;          /* bytes, 1..COSIM_MAX_DATA */
+    uint32_t attrs;         /* bit 0: privileged, bit 1: instruction fetch */
+    uint64_t byte_enable;   /* bit i: byte i of the first 64 takes part */
+} CosimAccess;
+
+/* RESP payload; a READ's data follows. */
+typedef struct CosimResp {
+    uint32_t status;        /* CosimStatus */
+    uint32_t reserved;
+    uint64_t delay_ns;      /* time the access took in the model (annotated delay) */
+    uint64_t next_event;    /* earliest the model may change an output, or NEVER */
+} CosimResp;
+
+/* IRQ payload */
+typedef struct CosimIrq {
+    uint32_t line;          /* index into the bridge's DT "interrupts" */
+    uint32_t level;         /* 0 or 1 */
+} CosimIrq;
+
+/* DMA_READ and DMA_WRITE payload; DMA_WRITE's data follows. */
+typedef struct CosimDma {
+    uint64_t addr;          /* board physical address */
+    uint32_t size;          /* 1..COSIM_MAX_DATA */
+    uint32_t reserved;
+} CosimDma;
+
+/* DMA_RESP payload; a DMA_READ's data follows. */
+typedef struct CosimDmaResp {
+    uint32_t status;
+    uint32_t reserved;
+} CosimDmaResp;
+
+/* SYNC_REPLY payload (header.timestamp: the time reached). */
+typedef struct CosimSyncReply {
+    uint64_t next_event;
+} CosimSyncReply;
+
+#ifndef __cplusplus
+_Static_assert(sizeof(CosimHeader) == 24, "CosimHeader layout");
+_Static_assert(sizeof(CosimHello) == 64, "CosimHello layout");
+_Static_assert(sizeof(CosimAccess) == 24, "CosimAccess layout");
+_Static_assert(sizeof(CosimResp) == 24, "CosimResp layout");
+_Static_assert(sizeof(CosimIrq) == 8, "CosimIrq layout");
+_Static_assert(sizeof(CosimDma) == 16, "CosimDma layout");
+_Static_assert(sizeof(CosimDmaResp) == 8, "CosimDmaResp layout");
+_Static_assert(sizeof(CosimSyncReply) == 8, "CosimSyncReply layout");
+#else
+static_assert(sizeof(CosimHeader) == 24, "CosimHeader layout");
+static_assert(sizeof(CosimHello) == 64, "CosimHello layout");
+static_assert(sizeof(CosimAccess) == 24, "CosimAccess layout");
+static_assert(sizeof(CosimResp) == 24, "CosimResp layout");
+#endif
+
+#endif
