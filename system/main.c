@@ -644,16 +644,14 @@ int main(int argc, char **argv)
         printf("%s: board '%s' assembled from %s; it has no hart, "
                "nothing to run\n", prog, m->name, source);
         machine_print(m, stdout);
-        machine_free(m);
-        options_free(&o);
-        return 0;
     } else {
         while (!runstate_process_requests()) {
             g_main_context_iteration(NULL, TRUE);
         }
     }
-    chardev_close_all();
+    /* The board first: its devices detach from the chardevs they use. */
     machine_free(m);
+    chardev_close_all();
     options_free(&o);
     return runstate_exit_code();
 }

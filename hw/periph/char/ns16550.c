@@ -592,11 +592,7 @@ static void ns16550_finalize(Device *dev)
     Ns16550 *s = DEVICE_STATE(dev, Ns16550);
 
     timer_del(&s->timeout_timer);
-    /*
-     * Detach from the chardev only if it still exists: at exit the
-     * chardevs may be closed before the board is freed.
-     */
-    if (s->chardev && s->chr && chardev_find(s->chardev) == s->chr) {
+    if (s->chr) {
         chardev_set_frontend(s->chr, NULL, NULL, NULL, NULL);
     }
 }

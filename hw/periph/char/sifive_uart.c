@@ -280,11 +280,7 @@ static void sifive_uart_finalize(Device *dev)
 {
     SifiveUart *s = DEVICE_STATE(dev, SifiveUart);
 
-    /*
-     * Detach from the chardev only if it still exists: at exit the
-     * chardevs may be closed before the board is freed.
-     */
-    if (s->chardev && s->chr && chardev_find(s->chardev) == s->chr) {
+    if (s->chr) {
         chardev_set_frontend(s->chr, NULL, NULL, NULL, NULL);
     }
 }

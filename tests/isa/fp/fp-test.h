@@ -73,8 +73,7 @@
  * Entry: trap vector, stack, FP on with FS = Initial, fcsr clear.  The
  * assembler must not compress instructions behind the tests' back: the
  * compressed forms are tested where C_INSN asks for them.  No linker
- * relaxation either: gp is not set up, and with it .balign would be left
- * to the linker.
+ * relaxation either: gp is not set up for it.
  */
 .macro TEST_BEGIN
     .option norvc
@@ -114,7 +113,6 @@ fail:
     sw t5, 0(t6)
 1:  j 1b
 
-    .balign 4
 trap_handler:
     beqz s10, fail
     csrr s8, mcause
@@ -203,7 +201,6 @@ stack_top:
  */
 .macro EXPECT_ILLEGAL insn:vararg
     li s10, 1
-    .balign 4
 99: \insn
     bnez s10, fail
     li t6, MCAUSE_ILLEGAL_INST
@@ -214,11 +211,16 @@ stack_top:
     bne s9, t6, fail
 .endm
 
-/* A compressed instruction, which -march allows but .option norvc hides. */
+/*
+ * A compressed instruction, which -march allows but .option norvc hides,
+ * then a c.nop if needed to keep the code 4-byte aligned (without RVC the
+ * assembler cannot pad by 2, and .balign would silently do nothing).
+ */
 .macro C_INSN insn:vararg
     .option push
     .option rvc
     \insn
+    .balign 4
     .option pop
 .endm
 

@@ -232,7 +232,6 @@
     TEST_END
 
     .text
-    .balign 4
 add_ones:
     fadd.s f3, f1, f1, rne
     ret
