@@ -27,6 +27,8 @@ static const struct {
     { "mmu", LOG_MMU, "page table walks and MMU faults" },
     { "exec", LOG_EXEC, "each translation block executed" },
     { "device", LOG_DEVICE, "board assembly and device model decisions" },
+    { "cosim", LOG_COSIM, "cosim bridges: links, late interrupts, models' "
+      "timing" },
 };
 
 void log_set_program_name(const char *name)

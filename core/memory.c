@@ -403,6 +403,36 @@ static unsigned io_piece_size(const MemOps *ops, hwaddr offset, unsigned size)
     return offset % piece == 0 ? piece : 0;
 }
 
+/* Set by mem_access_fail() during a device op. */
+static bool op_failed;
+
+void mem_access_fail(void)
+{
+    op_failed = true;
+}
+
+/*
+ * One call of a device op; false when the device called mem_access_fail().
+ * An op may itself reach memory (a cosim model's DMA), so the flag of the
+ * access around this one is kept aside and put back.
+ */
+static bool io_op(MemRegion *mr, hwaddr offset, unsigned size,
+                  uint64_t *value, bool is_write)
+{
+    bool outer = op_failed;
+    bool failed;
+
+    op_failed = false;
+    if (is_write) {
+        mr->ops->write(mr->opaque, offset, *value, size);
+    } else {
+        *value = mr->ops->read(mr->opaque, offset, size);
+    }
+    failed = op_failed;
+    op_failed = outer;
+    return !failed;
+}
+
 /* An access of SIZE at OFFSET of an IO region; false if rejected. */
 static bool io_access(MemRegion *mr, hwaddr offset, unsigned size,
                       uint64_t *value, bool is_write)
@@ -414,12 +444,13 @@ static bool io_access(MemRegion *mr, hwaddr offset, unsigned size,
         return false;
     }
     for (unsigned done = 0; done < size; done += piece) {
-        if (is_write) {
-            mr->ops->write(mr->opaque, offset + done,
-                           (*value >> (8 * done)) & size_mask(piece), piece);
-        } else {
-            uint64_t part = mr->ops->read(mr->opaque, offset + done, piece);
+        uint64_t part = is_write ? (*value >> (8 * done)) & size_mask(piece)
+                                 : 0;
 
+        if (!io_op(mr, offset + done, piece, &part, is_write)) {
+            return false;
+        }
+        if (!is_write) {
             v |= (part & size_mask(piece)) << (8 * done);
         }
     }
@@ -601,10 +632,16 @@ static MemResult io_transfer(const FlatRange *fr, hwaddr addr, Transfer *t,
             }
             r = MEM_REJECTED;
             size = 1;
-        } else if (t->dst) {
-            store_le(t->dst, size, mr->ops->read(mr->opaque, offset, size));
         } else {
-            mr->ops->write(mr->opaque, offset, load_le(t->src, size), size);
+            uint64_t v = t->dst ? 0 : load_le(t->src, size);
+
+            if (!io_op(mr, offset, size, &v, !t->dst)) {
+                r = MEM_REJECTED;
+                v = 0;
+            }
+            if (t->dst) {
+                store_le(t->dst, size, v);
+            }
         }
         transfer_skip(t, size);
         done += size;

@@ -66,7 +66,20 @@ int cosim_model_add_channel(CosimModel *m, unsigned channel,
 /* Minimum time from any input to an output change (HELLO lookahead). */
 void cosim_model_set_lookahead(CosimModel *m, uint64_t ns);
 
-/* Bind, wait for kiln's HELLO and answer it.  0, or -1 with an error. */
+/*
+ * Bind the endpoint now (cosim_model_connect binds it when this was not
+ * called).  0, or -1 with an error.  A tcp:// endpoint with port "*" gets
+ * a free port, which cosim_model_endpoint() then names.
+ */
+int cosim_model_bind(CosimModel *m);
+/* The endpoint as bound ("tcp://127.0.0.1:41233"), or as given before. */
+const char *cosim_model_endpoint(const CosimModel *m);
+
+/*
+ * Bind, wait for kiln's HELLO and answer it.  0, or -1 with an error.
+ * TIMEOUT_MS bounds the wait for HELLO (< 0: no bound) and, once linked,
+ * every wait for a DMA_RESP (< 0: 5000 ms).
+ */
 int cosim_model_connect(CosimModel *m, int timeout_ms);
 /* Serve until kiln sends BYE (0) or something fails (-1). */
 int cosim_model_run(CosimModel *m);
@@ -78,6 +91,15 @@ int cosim_model_dma_read(CosimModel *m, uint64_t addr, void *buf,
                          uint32_t size);
 int cosim_model_dma_write(CosimModel *m, uint64_t addr, const void *buf,
                           uint32_t size);
+
+/* kiln's quantum-ns from its HELLO; 0 before cosim_model_connect. */
+uint64_t cosim_model_quantum(const CosimModel *m);
+/*
+ * From inside the ops: the model cannot go on (a SystemC error, say).
+ * Sends ERROR with TEXT to kiln, which ends with it; cosim_model_run then
+ * returns -1 with TEXT as the error once the op has returned.
+ */
+void cosim_model_abort(CosimModel *m, const char *text);
 
 const char *cosim_model_error(const CosimModel *m);
 

@@ -18,6 +18,7 @@ extern const DeviceDesc sifive_gpio_desc;
 extern const DeviceDesc sifive_test_desc;
 extern const DeviceDesc syscon_poweroff_desc;
 extern const DeviceDesc syscon_reboot_desc;
+extern const DeviceDesc cosim_bridge_desc;
 
 const DeviceDesc *const kiln_models[] = {
     &riscv_cpu_desc,
@@ -34,5 +35,6 @@ const DeviceDesc *const kiln_models[] = {
     &sifive_test_desc,
     &syscon_poweroff_desc,
     &syscon_reboot_desc,
+    &cosim_bridge_desc,
     NULL,
 };

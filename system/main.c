@@ -13,6 +13,7 @@
 #include "kiln/log.h"
 #include "../target/riscv/boot.h"
 #include "../target/riscv/cpu.h"
+#include "../tcg/tb.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -83,7 +84,7 @@ static const OptionDesc option_table[] = {
     { "help", OPT_HELP, false, NULL },
     { "qtest", OPT_QTEST, true, "-qtest DEV  serve the qtest protocol on DEV (unix:PATH, stdio)" },
     { "qtest-log", OPT_QTEST_LOG, true, "-qtest-log FILE|none  log the qtest conversation" },
-    { "accel", OPT_ACCEL, true, "-accel qtest|tcg  how the board runs" },
+    { "accel", OPT_ACCEL, true, "-accel qtest|tcg[,backend=native|interp]  how the board runs" },
     { "nodefaults", OPT_NODEFAULTS, false, "-nodefaults  no default serial port" },
     { "no-reboot", OPT_NO_REBOOT, false, "-no-reboot  a guest's reset request ends the run" },
     { "bios", OPT_BIOS, true, "-bios FILE|none  first-stage firmware (ELF or raw at the start of RAM)" },
@@ -184,6 +185,33 @@ static void parse_machine(Options *o, const char *opt, const char *arg)
             die("-%s %s: invalid parameter '%s'", opt, arg, parts[i]);
         }
     }
+}
+
+/*
+ * -accel qtest|tcg[,backend=native|interp]: returns the accelerator's
+ * name.  tcg runs native host code unless told to interpret the IR.
+ */
+static const char *parse_accel(Options *o, const char *arg)
+{
+    char **parts = g_strsplit(arg, ",", -1);
+
+    g_ptr_array_add(o->strings, parts);
+    if (strcmp(parts[0], "qtest") != 0 && strcmp(parts[0], "tcg") != 0) {
+        die("-accel %s: invalid accelerator %s", arg, parts[0]);
+    }
+    for (size_t i = 1; parts[i]; i++) {
+        if (strcmp(parts[i], "backend=interp") == 0) {
+            tb_set_backend(TB_BACKEND_INTERP);
+        } else if (strcmp(parts[i], "backend=native") == 0) {
+            tb_set_backend(TB_BACKEND_NATIVE);
+            if (!tb_use_native()) {
+                die("-accel %s: this host has no native backend", arg);
+            }
+        } else {
+            die("-accel %s: invalid parameter '%s'", arg, parts[i]);
+        }
+    }
+    return parts[0];
 }
 
 static uint64_t parse_size(const char *opt, const char *arg)
@@ -565,8 +593,8 @@ int main(int argc, char **argv)
         (o.log_file && !log_set_file(o.log_file, &err))) {
         die_error(err);
     }
-    if (o.accel && strcmp(o.accel, "qtest") != 0 && strcmp(o.accel, "tcg") != 0) {
-        die("-accel %s: invalid accelerator %s", o.accel, o.accel);
+    if (o.accel) {
+        o.accel = parse_accel(&o, o.accel);
     }
     qtest_mode = o.qtest || (o.accel && strcmp(o.accel, "qtest") == 0);
     runstate_set_no_reboot(o.no_reboot);

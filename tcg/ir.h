@@ -70,7 +70,8 @@ enum {
 
 typedef uint32_t IrTemp;
 #define IR_NO_TEMP UINT32_MAX
-#define IR_MAX_ARGS 6
+/* The most an op takes: call (1 output, 4 inputs, 2 constants). */
+#define IR_MAX_ARGS 7
 
 typedef struct IrOp {
     uint16_t opc;

@@ -3,6 +3,7 @@
  * and, per physical page, the blocks that read it.
  */
 #include "tb.h"
+#include "native.h"
 
 typedef struct TbKey {
     uint64_t pc, phys_pc, flags;
@@ -11,6 +12,8 @@ typedef struct TbKey {
 static GHashTable *tb_table;        /* TbKey * -> TranslationBlock * */
 static GHashTable *page_table;      /* page number -> GPtrArray of TBs */
 static TranslationBlock *tb_running;
+static GPtrArray *tb_dead;          /* invalidated while running: freed at release */
+static TbBackend tb_backend = TB_BACKEND_NATIVE;
 
 uint64_t tb_invalidations;
 
@@ -86,14 +89,22 @@ void tb_insert(TranslationBlock *tb)
 static void tb_destroy(TranslationBlock *tb)
 {
     interp_free(tb->code);
+    if (tb->native) {
+        native_free(tb->native);
+    }
     g_free(tb);
 }
 
 void tb_free(TranslationBlock *tb)
 {
-    if (tb != tb_running) {
+    if (!tb_running) {
         tb_destroy(tb);
+        return;
     }
+    if (!tb_dead) {
+        tb_dead = g_ptr_array_new();
+    }
+    g_ptr_array_add(tb_dead, tb);
 }
 
 void tb_set_running(TranslationBlock *tb)
@@ -101,11 +112,25 @@ void tb_set_running(TranslationBlock *tb)
     tb_running = tb;
 }
 
-void tb_release(TranslationBlock *tb)
+void tb_release(void)
 {
+    TranslationBlock *first = tb_running;
+    /*
+     * A one-off block (never cached, so never invalidated) ends with its
+     * run.  Decided before the dead are freed: FIRST itself may be among
+     * them (a block that wrote its own page).
+     */
+    bool first_one_off = first && !first->cached && !first->invalid;
+
     tb_running = NULL;
-    if (tb && (tb->invalid || !tb->cached)) {
-        tb_destroy(tb);
+    for (guint i = 0; tb_dead && i < tb_dead->len; i++) {
+        tb_destroy(g_ptr_array_index(tb_dead, i));
+    }
+    if (tb_dead) {
+        g_ptr_array_set_size(tb_dead, 0);
+    }
+    if (first_one_off) {
+        tb_destroy(first);
     }
 }
 
@@ -144,6 +169,9 @@ static void tb_unlink(TranslationBlock *tb, uint64_t from_page)
     }
     tb->invalid = true;
     tb->cached = false;
+    if (tb->native) {
+        native_unlink(tb);
+    }
 }
 
 bool tb_invalidate_page(uint64_t paddr)
@@ -184,6 +212,9 @@ void tb_flush_all(void)
 
         tb->invalid = true;
         tb->cached = false;
+        if (tb->native) {
+            native_unlink(tb);
+        }
         g_hash_table_iter_remove(&it);
         tb_free(tb);
     }
@@ -193,4 +224,15 @@ void tb_flush_all(void)
 size_t tb_count(void)
 {
     return tb_table ? g_hash_table_size(tb_table) : 0;
+}
+
+void tb_set_backend(TbBackend backend)
+{
+    tb_flush_all();
+    tb_backend = backend;
+}
+
+bool tb_use_native(void)
+{
+    return tb_backend == TB_BACKEND_NATIVE && native_available();
 }

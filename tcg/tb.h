@@ -16,6 +16,14 @@
 
 #define TB_PAGE_BITS 12
 
+typedef struct NativeCode NativeCode;
+
+/* How blocks run: native host code, or the IR interpreter (-accel tcg,backend=). */
+typedef enum TbBackend {
+    TB_BACKEND_NATIVE,
+    TB_BACKEND_INTERP,
+} TbBackend;
+
 typedef struct TranslationBlock {
     uint64_t pc;                /* guest virtual pc of the first instruction */
     uint64_t phys_pc;
@@ -23,7 +31,8 @@ typedef struct TranslationBlock {
     uint64_t flags;
     uint32_t ninsns;
     uint32_t size;              /* bytes of guest code */
-    InterpCode *code;
+    InterpCode *code;           /* for the interpreter, or NULL */
+    NativeCode *native;         /* for the native backend, or NULL */
     bool invalid;               /* its code was overwritten */
     bool cached;                /* in the cache (not a one-off short block) */
 } TranslationBlock;
@@ -35,10 +44,14 @@ void tb_insert(TranslationBlock *tb);
 /* Free TB unless it is running; a running block is freed by tb_release. */
 void tb_free(TranslationBlock *tb);
 
-/* The block the CPU is running, so that invalidation does not free it. */
+/*
+ * The CPU runs code starting with TB (native code may chain on to other
+ * blocks): until tb_release, blocks invalidated are only marked, not
+ * freed, since their code or their struct may still be in use.
+ */
 void tb_set_running(TranslationBlock *tb);
-/* Done running: free it if it was invalidated or never cached. */
-void tb_release(TranslationBlock *tb);
+/* Done running: free what was invalidated, and TB if it was a one-off. */
+void tb_release(void);
 
 /* Does physical page PAGE (an address within it) hold translated code? */
 bool tb_page_has_code(uint64_t paddr);
@@ -53,5 +66,10 @@ size_t tb_count(void);
  * blocks is valid only while this has not changed since it was filled.
  */
 extern uint64_t tb_invalidations;
+
+/* Select the backend new blocks are made for; drops every block. */
+void tb_set_backend(TbBackend backend);
+/* Are blocks made for the native backend (selected, and this host has one)? */
+bool tb_use_native(void);
 
 #endif

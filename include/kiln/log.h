@@ -20,6 +20,7 @@ enum {
     LOG_MMU         = 1u << 5,  /* page-table walks and faults */
     LOG_EXEC        = 1u << 6,  /* each block executed */
     LOG_DEVICE      = 1u << 7,  /* device model decisions (board assembly, realize) */
+    LOG_COSIM       = 1u << 8,  /* cosim links: handshakes, late interrupts */
 };
 
 extern unsigned log_enabled_mask;

@@ -76,6 +76,14 @@ struct MemRegion {
     MemRegion *container;       /* where this region is mapped, if anywhere */
 };
 
+/*
+ * Called by a device's read or write op: this access failed on the bus
+ * (a cosim model answered with an error status).  The access then ends as
+ * MEM_REJECTED, an access fault for a CPU; a failed read's value is
+ * dropped.
+ */
+void mem_access_fail(void);
+
 MemRegion *region_new_ram(const char *name, uint64_t size);
 MemRegion *region_new_rom(const char *name, uint64_t size);
 MemRegion *region_new_io(const char *name, uint64_t size,

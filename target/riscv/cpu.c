@@ -269,6 +269,8 @@ void riscv_cpus_set_icount_shift(unsigned shift)
 
         cpu->icount_shift = shift;
     }
+    /* Native blocks account time with the shift they were made under. */
+    tb_flush_all();
 }
 
 /* --- execution --- */
@@ -306,6 +308,7 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
         TranslationBlock *tb;
         InterpExit r;
         uint64_t budget;
+        int64_t deadline, stop;
         int irq;
 
         if (sigsetjmp(cpu->jmp, 0)) {
@@ -316,22 +319,34 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
              */
             account(cpu, cpu->exec.insn_index);
             cpu->time += 1ll << cpu->icount_shift;
-            tb_release(cpu->cur_tb);
+            tb_release();
             cpu->cur_tb = NULL;
             continue;
         }
+        /*
+         * UNTIL was chosen before the slice began; a timer armed since
+         * (the guest wrote mtimecmp) may fall inside it.  Fire it when
+         * this hart's time reaches it and end blocks there, not up to a
+         * slice (a million instructions) late.
+         */
+        deadline = clock_next_deadline();
+        if (deadline >= 0 && deadline <= cpu->time) {
+            clock_advance_to(cpu->time);
+            deadline = clock_next_deadline();
+        }
+        stop = deadline > cpu->time && deadline < until ? deadline : until;
         irq = riscv_pending_interrupt(cpu);
         if (irq >= 0) {
             riscv_do_trap(cpu, true, (unsigned)irq, 0, cpu->pc);
         }
         if (cpu->wfi) {
             if (!(riscv_cpu_mip(cpu) & cpu->mie)) {
-                cpu->time = until;
-                break;
+                cpu->time = stop;
+                continue;
             }
             cpu->wfi = false;
         }
-        budget = (uint64_t)((until - cpu->time + (1ll << cpu->icount_shift) - 1)
+        budget = (uint64_t)((stop - cpu->time + (1ll << cpu->icount_shift) - 1)
                             >> cpu->icount_shift);
         if (unlikely(log_enabled_mask & LOG_CPU)) {
             log_cpu_state(cpu);
@@ -344,14 +359,30 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
         cpu->cur_tb = tb;
         tb_set_running(tb);
         cpu->exec.exit_request = false;
-        r = interp_run(tb->code, cpu, &cpu->exec, &riscv_mem_hooks);
-        if (r == INTERP_STOPPED) {
-            cpu->pc = cpu->exec.pc;
-            account(cpu, cpu->exec.insn_index);
+        if (tb->native) {
+            /*
+             * Native code runs chained blocks and accounts each one it
+             * completes itself (cpu->cur_tb follows it); only a stop
+             * inside a block is left to account here.
+             */
+            bool chaining = !(log_enabled_mask & (LOG_CPU | LOG_EXEC));
+
+            r = (InterpExit)native_run(&riscv_native_target, cpu, tb, budget,
+                                       chaining);
+            if (r == INTERP_STOPPED) {
+                cpu->pc = cpu->exec.pc;
+                account(cpu, cpu->exec.insn_index);
+            }
         } else {
-            account(cpu, tb->ninsns);
+            r = interp_run(tb->code, cpu, &cpu->exec, &riscv_mem_hooks);
+            if (r == INTERP_STOPPED) {
+                cpu->pc = cpu->exec.pc;
+                account(cpu, cpu->exec.insn_index);
+            } else {
+                account(cpu, tb->ninsns);
+            }
         }
-        tb_release(tb);
+        tb_release();
         cpu->cur_tb = NULL;
     }
 }

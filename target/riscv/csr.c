@@ -489,7 +489,12 @@ bool riscv_csr_write(RiscvCpu *cpu, unsigned csrno, uint64_t value)
         cpu->menvcfg = 0;
         return true;
     case CSR_MCOUNTINHIBIT:
-        cpu->mcountinhibit = (uint32_t)value & ~2u;
+        /*
+         * CY and IR are read-only zero: kiln's mcycle and minstret always
+         * count, and a WARL bit that could be set without stopping its
+         * counter would break 3.1.13.
+         */
+        cpu->mcountinhibit = (uint32_t)value & ~7u;
         return true;
     case CSR_MSCRATCH:
         cpu->mscratch = value;
@@ -504,14 +509,21 @@ bool riscv_csr_write(RiscvCpu *cpu, unsigned csrno, uint64_t value)
         cpu->mtval = riscv_sext(cpu, value);
         return true;
     case CSR_MCYCLE:
+        /* On RV32 mcycle is the low half: mcycleh keeps its value. */
+        if (rv32) {
+            value |= cycles_now(cpu) & ~(uint64_t)UINT32_MAX;
+        }
         cpu->cycle_offset += (int64_t)(value - cycles_now(cpu)) - 1;
         return true;
     case CSR_MINSTRET:
         /*
          * The write takes effect after this instruction, which therefore
          * does not also count itself (Priv 3.1.11): once it retires the
-         * counter must read VALUE.
+         * counter must read VALUE.  On RV32 it is the low half only.
          */
+        if (rv32) {
+            value |= instret_now(cpu) & ~(uint64_t)UINT32_MAX;
+        }
         cpu->instret = value - cpu->exec.insn_index - 1;
         return true;
     case CSR_MCYCLEH:

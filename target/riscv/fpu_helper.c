@@ -18,8 +18,6 @@
 #include "cpu.h"
 #include "helper.h"
 
-#define F32_BOX 0xffffffff00000000ull
-
 static RiscvCpu *helper_cpu(void *env)
 {
     return env;
@@ -28,12 +26,12 @@ static RiscvCpu *helper_cpu(void *env)
 /* A binary32 operand: not properly NaN-boxed reads as the canonical NaN. */
 static uint32_t unbox_s(uint64_t v)
 {
-    return (v & F32_BOX) == F32_BOX ? (uint32_t)v : F32_CANONICAL_NAN;
+    return (v & FP_NAN_BOX) == FP_NAN_BOX ? (uint32_t)v : F32_CANONICAL_NAN;
 }
 
 static uint64_t box_s(uint32_t v)
 {
-    return F32_BOX | v;
+    return FP_NAN_BOX | v;
 }
 
 static uint64_t sext32(uint32_t v)

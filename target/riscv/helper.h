@@ -63,6 +63,7 @@ DEF_HELPER(fmadd_d);
 #define FP_CTL(op, rm, insn) \
     ((uint64_t)(op) | (uint64_t)(rm) << 8 | (uint64_t)(insn) << 32)
 #define FP_RM_DYN 7                 /* rm = 111: use frm (Unpriv 11.2) */
+#define FP_NAN_BOX 0xffffffff00000000ull /* a binary32's high half (12.2) */
 
 enum {
     FPOP_ADD, FPOP_SUB, FPOP_MUL, FPOP_DIV, FPOP_SQRT,

@@ -149,15 +149,19 @@ static bool page_walk(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
         base = (cpu->satp & ((1ull << 44) - 1)) << PAGE_BITS;
         levels = mode == 9 ? 4 : 3, vpn_bits = 9, pte_size = 8;
         va_bits = 12 + levels * 9;
-        /* Bits above the VA must equal its top bit (4.4.1). */
-        if (((int64_t)(vaddr << (64 - va_bits)) >> (64 - va_bits)) !=
-            (int64_t)vaddr) {
-            return false;
-        }
     }
     if (mode == 0) {
         res->paddr = vaddr;
         return true;
+    }
+    /*
+     * Sv39/Sv48: bits above the VA must equal its top bit (4.4.1).  Only
+     * when translating: with Bare every address is physical as it is.
+     */
+    if (cpu->xlen == 64 &&
+        ((int64_t)(vaddr << (64 - va_bits)) >> (64 - va_bits)) !=
+        (int64_t)vaddr) {
+        return false;
     }
     for (level = (int)levels - 1; level >= 0; level--) {
         unsigned shift = PAGE_BITS + (unsigned)level * vpn_bits;

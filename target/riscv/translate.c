@@ -469,6 +469,50 @@ static bool decode(DisasContext *ctx, uint32_t insn, unsigned len)
 
 static IrFunc translate_ir;
 
+/*
+ * The next block for native code leaving through an indirect jump: the
+ * one riscv_tb_find would return from the jump cache, found without
+ * translating or raising (anything else is left to the CPU loop).
+ */
+static const void *riscv_native_lookup(void *env)
+{
+    RiscvCpu *cpu = env;
+    uint64_t pc = cpu->pc;
+    uint64_t vaddr = cpu->xlen == 32 ? (uint32_t)pc : pc;
+    const TlbEntry *e = &cpu->tlb[cpu->priv][(vaddr >> PAGE_BITS) % TLB_SIZE];
+    const TranslationBlock *tb = cpu->jmp_cache[(pc >> 1) % JMP_CACHE_SIZE];
+
+    if (unlikely(log_enabled_mask & (LOG_CPU | LOG_EXEC)) ||
+        cpu->jc_gen != tb_invalidations ||
+        e->tag[ACCESS_FETCH] != (vaddr & PAGE_MASK) || !tb || tb->pc != pc ||
+        tb->phys_pc != (e->paddr | (vaddr & ~PAGE_MASK)) ||
+        tb->flags != tb_flags(cpu)) {
+        return NULL;
+    }
+    return native_code_entry(tb);
+}
+
+_Static_assert((TLB_SIZE & (TLB_SIZE - 1)) == 0, "the TLB index is a mask");
+
+const NativeTarget riscv_native_target = {
+    .pc_off = offsetof(RiscvCpu, pc),
+    .exec_off = offsetof(RiscvCpu, exec),
+    .count_off = offsetof(RiscvCpu, instret),
+    .time_off = offsetof(RiscvCpu, time),
+    .cur_tb_off = offsetof(RiscvCpu, cur_tb),
+    .tlb_off = offsetof(RiscvCpu, tlb),
+    .tlb_idx_stride = sizeof(((RiscvCpu *)0)->tlb[0]),
+    .tlb_entry_size = sizeof(TlbEntry),
+    .tlb_entries = TLB_SIZE,
+    .page_bits = PAGE_BITS,
+    .tlb_tag_load_off = offsetof(TlbEntry, tag) + ACCESS_LOAD * sizeof(uint64_t),
+    .tlb_tag_store_off = offsetof(TlbEntry, tag) + ACCESS_STORE * sizeof(uint64_t),
+    .tlb_host_off = offsetof(TlbEntry, host),
+    .tlb_host_write_off = offsetof(TlbEntry, host_write),
+    .mem = &riscv_mem_hooks,
+    .lookup = riscv_native_lookup,
+};
+
 static TranslationBlock *translate_block(RiscvCpu *cpu, uint64_t pc,
                                          uint64_t phys_pc, uint64_t flags,
                                          uint64_t max_insns)
@@ -539,7 +583,14 @@ static TranslationBlock *translate_block(RiscvCpu *cpu, uint64_t pc,
     tb->phys_page2 = phys_page2;
     tb->ninsns = n;
     tb->size = (uint32_t)(ctx.pc - pc);
-    tb->code = interp_prepare(&translate_ir);
+    if (tb_use_native()) {
+        tb->native = native_compile(&riscv_native_target, &translate_ir, tb,
+                                    cpu->icount_shift);
+    }
+    /* The interpreter also runs what the native backend could not compile. */
+    if (!tb->native) {
+        tb->code = interp_prepare(&translate_ir);
+    }
     return tb;
 }
 

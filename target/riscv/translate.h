@@ -6,6 +6,7 @@
 
 #include "cpu.h"
 #include "../../tcg/tb.h"
+#include "../../tcg/native.h"
 
 /* Longest block, in guest instructions. */
 #define TB_MAX_INSNS 512
@@ -16,5 +17,8 @@
  * guest's exception.
  */
 TranslationBlock *riscv_tb_find(RiscvCpu *cpu, uint64_t budget);
+
+/* Where the native backend finds this hart's state (RiscvCpu is its env). */
+extern const NativeTarget riscv_native_target;
 
 #endif

@@ -84,7 +84,8 @@ TEST_BEGIN
     TEST_CASE(26, a0, -1, lw a0, 12(s1))
     TEST_CASE(27, a0, 0, sw x0, 12(s1); lw a0, 12(s1))
     TEST_CASE(28, a0, 0xff, lbu a0, 0(s1))
-    TEST_CASE(29, a0, 0x12, li a1, 0x4412; sb a1, 1(s1); addi a1, s1, 2; lbu a0, -1(a1))
+    TEST_CASE(29, a0, 0x12, li a1, 0x4412; sb a1, 1(s1); addi a1, s1, 2;
+              lbu a0, -1(a1))
 #if __riscv_xlen == 64
     TEST_CASE(30, a0, 0x0102030405060708,
               li a1, 0x0102030405060708; sd a1, 16(s1); ld a0, 16(s1))
@@ -129,7 +130,8 @@ TEST_BEGIN
     add s4, s4, s2
     TEST_CASE(51, a0, 0x5a, li a1, 0x5a; sb a1, 2047(s4); lbu a0, 2047(s4))
     TEST_CASE(52, a0, 0x5a, li a1, 8191; add a1, a1, s2; lbu a0, 0(a1))
-    TEST_CASE(53, a0, 0x3c, li a1, 0x3c; sb a1, -2048(s4); li a1, 4096; add a1, a1, s2;
+    TEST_CASE(53, a0, 0x3c, li a1, 0x3c; sb a1, -2048(s4); li a1, 4096;
+              add a1, a1, s2;
               lbu a0, 0(a1))
 
     /* A store then a load of a narrower part of it */

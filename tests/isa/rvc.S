@@ -10,6 +10,11 @@
  */
 #include "test.h"
 
+/* Check N: a0 = 1 if OP a1 branches, a1 = V. */
+#define TEST_CBR(n, op, v, taken)                                       \
+    TEST_CASE(n, a0, taken, li a0, 0; li a1, v; op a1, 1f; j 2f;       \
+              1: li a0, 1; 2: )
+
     .section .data
     .balign 16
 cdata:
@@ -60,7 +65,8 @@ TEST_BEGIN
     TEST_CASE(26, a0, -512, mv a1, sp; c.addi16sp sp, -512; sub a0, sp, a1;
               mv sp, a1)
     TEST_CASE(27, a0, 0x44332211, c.lwsp a0, 0(sp))
-    TEST_CASE(28, a0, XLEN_SEL(0xffffffff80000001, 0x80000001), c.lwsp a0, 8(sp))
+    TEST_CASE(28, a0, XLEN_SEL(0xffffffff80000001, 0x80000001),
+              c.lwsp a0, 8(sp))
     TEST_CASE(29, a0, 0x5a5a5a5a, li a1, 0x5a5a5a5a; c.swsp a1, 252(sp);
               lw a0, 252(sp))
     TEST_CASE(30, a0, 0x5a5a5a5a, c.lwsp a0, 252(sp))
@@ -73,12 +79,13 @@ TEST_BEGIN
     TEST_CASE(34, a0, 0x13572468, c.lw a0, 124(s0))
 
     /* Branches and jumps */
-    TEST_CASE(35, a0, 1, li a0, 0; li a1, 0; c.beqz a1, 1f; j 2f; 1: li a0, 1; 2: )
-    TEST_CASE(36, a0, 0, li a0, 0; li a1, 3; c.beqz a1, 1f; j 2f; 1: li a0, 1; 2: )
-    TEST_CASE(37, a0, 1, li a0, 0; li a1, -1; c.bnez a1, 1f; j 2f; 1: li a0, 1; 2: )
-    TEST_CASE(38, a0, 0, li a0, 0; li a1, 0; c.bnez a1, 1f; j 2f; 1: li a0, 1; 2: )
+    TEST_CBR(35, c.beqz, 0, 1)
+    TEST_CBR(36, c.beqz, 3, 0)
+    TEST_CBR(37, c.bnez, -1, 1)
+    TEST_CBR(38, c.bnez, 0, 0)
     /* A backward c.bnez: a loop */
-    TEST_CASE(39, a0, 15, li a0, 0; li a1, 5; 1: addi a0, a0, 3; addi a1, a1, -1;
+    TEST_CASE(39, a0, 15, li a0, 0; li a1, 5;
+              1: addi a0, a0, 3; addi a1, a1, -1;
               c.bnez a1, 1b)
     TEST_CASE(40, a0, 9, li a0, 9; c.j 1f; li a0, 0; 1: )
 
@@ -127,9 +134,11 @@ TEST_BEGIN
 #if __riscv_xlen == 64
     /* RV64C */
     TEST_CASE(51, a0, 0xffffffff80000000, li a0, 0x7fffffff; c.addiw a0, 1)
-    TEST_CASE(52, a0, 0xffffffff89abcdef, li a0, 0x0123456789abcdef; c.addiw a0, 0)
+    TEST_CASE(52, a0, 0xffffffff89abcdef, li a0, 0x0123456789abcdef;
+              c.addiw a0, 0)
     TEST_CASE(53, a0, 0x7fffffff, li a1, 1; li a0, 0x80000000; c.subw a0, a1)
-    TEST_CASE(54, a0, 0xffffffff80000000, li a1, 1; li a0, 0x7fffffff; c.addw a0, a1)
+    TEST_CASE(54, a0, 0xffffffff80000000, li a1, 1; li a0, 0x7fffffff;
+              c.addw a0, a1)
     TEST_CASE(55, a0, 0x8877665544332211, c.ld a0, 0(s0))
     TEST_CASE(56, a0, 0x0102030405060708, li a1, 0x0102030405060708;
               c.sd a1, 248(s0); ld a0, 248(s0))
@@ -147,6 +156,10 @@ TEST_BEGIN
     .hword 0x2005                   /* c.addiw x0, 1 */
     CHECK(64, s8, CAUSE_ILLEGAL)
     CHECK(65, s10, 0x2005)
+    /* ... and for c.ldsp */
+    EXPECT_TRAP_SKIP
+    .hword 0x6002                   /* c.ldsp x0, 0(sp) */
+    CHECK(66, s8, CAUSE_ILLEGAL)
 #else
     /* RV32C */
     li gp, 51
@@ -166,6 +179,27 @@ TEST_BEGIN
     CHECK(54, s8, CAUSE_ILLEGAL)
     CHECK(55, s10, 0x1502)
 #endif
+
+    /*
+     * HINTs (16.7): encodings with rd = x0, a zero shift amount or a zero
+     * immediate run as no-ops, they are not illegal.
+     */
+    li a0, 0x1234
+    li a1, 0x55
+    li s0, 0x66
+    .hword 0x4015                   /* c.li x0, 5 */
+    .hword 0x0005                   /* c.addi x0, 1 (c.nop, imm != 0) */
+    .hword 0x6005                   /* c.lui x0, 1 */
+    .hword 0x802e                   /* c.mv x0, a1 */
+    .hword 0x902e                   /* c.add x0, a1 */
+    .hword 0x0006                   /* c.slli x0, 1 */
+    .hword 0x0502                   /* c.slli a0, 0 */
+    .hword 0x8001                   /* c.srli s0, 0 */
+    .hword 0x0501                   /* c.addi a0, 0 */
+    CHECK(80, a0, 0x1234)
+    CHECK(81, s0, 0x66)
+    CHECK(82, x0, 0)
+    la s0, cdata
 
     /* Reserved encodings: illegal, mtval = the 16 bits */
     EXPECT_TRAP_SKIP

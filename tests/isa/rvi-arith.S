@@ -34,8 +34,10 @@ TEST_BEGIN
 
     /* logic, register and sign-extended immediate forms */
     TEST_CASE(13, a0, 0x0ff0, li a1, 0xff00ff0; li a2, 0x0ffff; and a0, a1, a2)
-    TEST_CASE(14, a0, 0xff00fff, li a1, 0xff00ff0; li a2, 0x00fff; or a0, a1, a2)
-    TEST_CASE(15, a0, 0xff0000f, li a1, 0xff00ff0; li a2, 0x00fff; xor a0, a1, a2)
+    TEST_CASE(14, a0, 0xff00fff, li a1, 0xff00ff0; li a2, 0x00fff;
+              or a0, a1, a2)
+    TEST_CASE(15, a0, 0xff0000f, li a1, 0xff00ff0; li a2, 0x00fff;
+              xor a0, a1, a2)
     TEST_CASE(16, a0, 0x12345678, li a1, 0x12345678; andi a0, a1, -1)
     TEST_CASE(17, a0, 0x678, li a1, 0x12345678; andi a0, a1, 0x7ff)
     TEST_CASE(18, a0, -2048 | 0x78, li a1, 0x78; ori a0, a1, -2048)
@@ -51,7 +53,8 @@ TEST_BEGIN
               li a2, XLEN_SEL(0x7fffffffffffffff, 0x7fffffff); slt a0, a1, a2)
     TEST_CASE(26, a0, 0, li a1, XLEN_SEL(0x8000000000000000, 0x80000000);
               li a2, XLEN_SEL(0x7fffffffffffffff, 0x7fffffff); sltu a0, a1, a2)
-    TEST_CASE(27, a0, 1, li a1, 1; li a2, XLEN_SEL(0x8000000000000000, 0x80000000);
+    TEST_CASE(27, a0, 1, li a1, 1;
+              li a2, XLEN_SEL(0x8000000000000000, 0x80000000);
               sltu a0, a1, a2)
     TEST_CASE(28, a0, 1, li a1, -5; slti a0, a1, -4)
     TEST_CASE(29, a0, 0, li a1, -4; slti a0, a1, -4)
@@ -127,11 +130,14 @@ TEST_BEGIN
     TEST_CASE(54, a0, 0xffffffff80000000,
               li a1, 0x7fffffff; li a2, 1; addw a0, a1, a2)
     TEST_CASE(55, a0, 0x0000000000000003,
-              li a1, 0xffffffff00000001; li a2, 0x1234567800000002; addw a0, a1, a2)
+              li a1, 0xffffffff00000001; li a2, 0x1234567800000002;
+              addw a0, a1, a2)
     TEST_CASE(56, a0, 0xffffffff80000000, li a1, 0x7fffffff; addiw a0, a1, 1)
     /* sext.w is addiw rd, rs, 0 */
-    TEST_CASE(57, a0, 0xffffffff89abcdef, li a1, 0x0123456789abcdef; addiw a0, a1, 0)
-    TEST_CASE(58, a0, 0x0000000012345678, li a1, 0xffffffff12345678; sext.w a0, a1)
+    TEST_CASE(57, a0, 0xffffffff89abcdef, li a1, 0x0123456789abcdef;
+              addiw a0, a1, 0)
+    TEST_CASE(58, a0, 0x0000000012345678, li a1, 0xffffffff12345678;
+              sext.w a0, a1)
     TEST_CASE(59, a0, 0x7fffffff,
               li a1, 0x80000000; li a2, 1; subw a0, a1, a2)
     TEST_CASE(60, a0, -1, li a1, 0x100000000; li a2, 1; subw a0, a1, a2)
@@ -159,6 +165,17 @@ TEST_BEGIN
 1:  CHECK(74, s8, CAUSE_ILLEGAL)
     CHECK(75, s10, 0x0205951b)
 #endif
+
+    /*
+     * FENCE encodings: fence.tso, pause (fence w, 0), and the reserved
+     * fm/rs1/rd values, which execute as an ordinary fence (2.7): none
+     * traps, none writes rd.
+     */
+    TEST_CASE(78, a0, 0x5a, li a0, 0x5a; li a1, 0x100;
+              .word 0x8330000f;         /* fence.tso */
+              .word 0x0100000f;         /* pause */
+              .word 0x0ff5850f;         /* fence, rd = a0, rs1 = a1 */
+              .word 0x4ff0000f)         /* fm = 0100: reserved */
 
     /* nop does nothing, including to x0 */
     TEST_CASE(76, x0, 0, li a0, 1; addi x0, a0, 5)

@@ -110,9 +110,11 @@ TEST_BEGIN
     TEST_CASE(80, a0, 0xfffffffffffffffe,
               li a1, 0x7fffffff; li a2, 0x2; mulw a0, a1, a2)
     TEST_CASE(81, a0, 0xf,
-              li a1, 0x1234567800000003; li a2, 0xabcdef0000000005; mulw a0, a1, a2)
+              li a1, 0x1234567800000003; li a2, 0xabcdef0000000005;
+              mulw a0, a1, a2)
     TEST_CASE(82, a0, 0x1,
-              li a1, 0xffffffffffffffff; li a2, 0xffffffffffffffff; mulw a0, a1, a2)
+              li a1, 0xffffffffffffffff; li a2, 0xffffffffffffffff;
+              mulw a0, a1, a2)
     TEST_CASE(83, a0, 0x0, li a1, 0x10000; li a2, 0x10000; mulw a0, a1, a2)
     TEST_CASE(84, a0, 0x3,
               li a1, 0xffffffff00000007; li a2, 0x2; divw a0, a1, a2)

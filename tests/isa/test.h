@@ -1,6 +1,6 @@
 /*
- * Shared macros of the ISA tests (tests/isa/*.S), in the spirit of
- * riscv-tests' test_macros.h.  A test is
+ * Shared macros of the ISA tests (the .S files beside this one), in the
+ * spirit of riscv-tests' test_macros.h.  A test is
  *
  *     #include "test.h"
  *     TEST_BEGIN
@@ -147,17 +147,11 @@
     j test_fail;                                                        \
 19999:
 
-/* Check N: run CODE (instructions separated by ';'), then CHECK. */
+/* Check N: run the instructions after EXPECTED (';' between), then CHECK. */
 #define TEST_CASE(n, reg, expected, ...)                                \
     li gp, n;                                                           \
     __VA_ARGS__;                                                        \
     CHECK(n, reg, expected)
-
-/* Check N fails when this point is reached. */
-#define FAIL_HERE(n)                                                    \
-    li gp, n;                                                           \
-    li t6, 0;                                                           \
-    j test_fail
 
 /* --- traps ---
  *
@@ -215,9 +209,6 @@
 #define RETURN_TO_M(label)                                              \
     EXPECT_TRAP(label);                                                 \
     ecall
-
-/* From U mode, to S mode at LABEL, when ecall from U is delegated to S. */
-#define RETURN_TO_S(label) RETURN_TO_M(label)
 
 /*
  * A loop of N iterations that waits for an interrupt; falls through if

@@ -30,7 +30,8 @@ TEST_BEGIN
     TEST_CASE(3, a0, -1, li a0, 0x55; csrrw a0, mscratch, a0)
     TEST_CASE(4, a0, 0x55, csrr a0, mscratch)
     /* rd = x0: writes, x0 stays 0 */
-    TEST_CASE(5, a0, 0x66, li a1, 0x66; csrrw x0, mscratch, a1; csrr a0, mscratch)
+    TEST_CASE(5, a0, 0x66, li a1, 0x66; csrrw x0, mscratch, a1;
+              csrr a0, mscratch)
 
     /* csrrs / csrrc */
     li a1, 0xf0
@@ -82,7 +83,8 @@ TEST_BEGIN
     /* misa: MXL and the extensions of the virt hart (imafdc + S, U) */
     TEST_CASE(40, a0, XLEN_SEL(0x800000000014112d, 0x4014112d), csrr a0, misa)
     /* mepc bit 0 is always zero with C (Priv 3.1.14) */
-    TEST_CASE(41, a0, 0x80001234, li a1, 0x80001235; csrw mepc, a1; csrr a0, mepc)
+    TEST_CASE(41, a0, 0x80001234, li a1, 0x80001235; csrw mepc, a1;
+              csrr a0, mepc)
     /* mtvec: modes 2 and 3 are reserved; direct and vectored are kept */
     la a2, test_trap_m
     TEST_CASE(42, a0, 1, li a1, 0x80000101; csrw mtvec, a1; csrr a0, mtvec;
@@ -98,6 +100,14 @@ TEST_BEGIN
     TEST_CASE(43, a0, 0, csrr a0, mstatus; srli a0, a0, 11; andi a0, a0, 3;
               addi a0, a0, -2; seqz a0, a0)
 
+#if __riscv_xlen == 64
+    /* UXL and SXL are read-only 2 here: XLEN 64 in U and S (3.1.6.2) */
+    TEST_CASE(61, a0, 0xa, csrr a0, mstatus; srli a0, a0, 32; andi a0, a0, 0xf)
+    TEST_CASE(62, a0, 0xa, li a1, 0xf << 32; csrc mstatus, a1; csrr a0, mstatus;
+              srli a0, a0, 32; andi a0, a0, 0xf)
+    TEST_CASE(63, a0, 2, csrr a0, sstatus; srli a0, a0, 32; andi a0, a0, 0xf)
+#endif
+
     /* sstatus shows S fields of mstatus and hides M ones */
     li a1, MSTATUS_MIE | MSTATUS_SUM
     csrs mstatus, a1
@@ -105,7 +115,8 @@ TEST_BEGIN
               li a1, MSTATUS_MIE | MSTATUS_SUM; and a0, a0, a1)
     TEST_CASE(45, a0, MSTATUS_MXR, li a1, MSTATUS_MXR | MSTATUS_MIE;
               csrc mstatus, a1; li a1, MSTATUS_MXR; csrw sstatus, a1;
-              csrr a0, mstatus; li a1, MSTATUS_MXR | MSTATUS_SUM; and a0, a0, a1)
+              csrr a0, mstatus; li a1, MSTATUS_MXR | MSTATUS_SUM;
+              and a0, a0, a1)
     csrw sstatus, x0
     /* sie and sip are mie and mip masked by mideleg (Priv 4.1.3) */
     li a1, MIP_SSIP | MIP_STIP | MIP_MTIP
@@ -118,10 +129,19 @@ TEST_BEGIN
     TEST_CASE(49, a0, MIP_SSIP | MIP_STIP | MIP_MTIP, li a1, -1; csrw sie, a1;
               csrr a0, mie)
     csrw mie, x0
-    TEST_CASE(50, a0, MIP_SSIP, csrsi sip, MIP_SSIP; csrr a0, mip)
+    TEST_CASE(50, a0, MIP_SSIP, csrsi sip, MIP_SSIP; csrr a0, mip;
+              andi a0, a0, MIP_SSIP | MIP_STIP | MIP_SEIP)
     TEST_CASE(51, a0, MIP_SSIP, csrr a0, sip)
     csrw mip, x0
     csrw mideleg, x0
+
+    /* mie: the six standard interrupt enables are writable */
+    TEST_CASE(64, a0, 0xaaa, li a1, -1; csrw mie, a1; csrr a0, mie;
+              li a1, 0xaaa; and a0, a0, a1)
+    csrw mie, x0
+    /* mip.MTIP and MSIP come from the CLINT: writes do not set them */
+    TEST_CASE(65, a0, 0, csrr a2, mip; li a1, MIP_MTIP | MIP_MSIP;
+              csrs mip, a1; csrr a0, mip; xor a0, a0, a2; and a0, a0, a1)
 
     /* Privilege: an M-mode CSR from U mode, an S-mode one from U */
     GOTO_U(1f)

@@ -37,6 +37,7 @@
 #define D_ONE_M 0x3feffffffffffffe      /* 1 - 2^-52 */
 #define D_MAX 0x7fefffffffffffff
 #define D_MIN_NORMAL 0x0010000000000000
+#define D_MIN_NORMAL_P 0x0010000000000001
 #define D_INF 0x7ff0000000000000
 #define D_QNAN 0x7ff8000000000000
 
@@ -236,7 +237,7 @@
     T_RR_D 111, fmul.d, rne, D_MAX, D_TWO, D_INF, OF | NX
     T_RR_D 112, fmul.d, rdn, D_MAX, D_TWO, D_MAX, OF | NX
     T_RR_D 113, fmul.d, rne, D_MIN_NORMAL, D_HALF, 0x0008000000000000, 0
-    T_RR_D 114, fmul.d, rne, 0x0010000000000001, D_HALF, 0x0008000000000000, UF | NX
+    T_RR_D 114, fmul.d, rne, D_MIN_NORMAL_P, D_HALF, 0x0008000000000000, UF | NX
 
     /* DYN, binary64 */
     TEST 115

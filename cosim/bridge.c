@@ -1,0 +1,850 @@
+/*
+ * The cosim bridge ("kiln,cosim-bridge"): a device whose register windows
+ * and interrupt lines belong to models outside kiln, reached over a
+ * ZeroMQ link.  It implements kiln's side of docs/cosim-protocol.md
+ * (version 1); the model side is libkiln-cosim (cosim/libkiln-cosim.c).
+ *
+ *     bridge@40000000 {
+ *         compatible = "kiln,cosim-bridge";
+ *         reg = <0x0 0x40000000 0x0 0x1000>, <0x0 0x40001000 0x0 0x1000>;
+ *         interrupts = <32>, <33>;
+ *         endpoint = "ipc:///tmp/timer.sock";
+ *         quantum-ns = <0x0 100000>;
+ *         timeout-ms = <5000>;
+ *     };
+ *
+ * Window i (reg entry i) is channel i of the link; interrupt line i is
+ * entry i of "interrupts", whichever channel drives it.
+ *
+ * Time (the spec's "Time" rules, by number):
+ *  1, 3. Every READ, WRITE and RESET carries clock_now(), which is the time
+ *     of the very instruction that made the access (the CPU brings the
+ *     clock to it before any device access); a SYNC carries the time it
+ *     grants.  Both only grow.
+ *  2, 5. One kiln Timer stands for everything the model has told us: it
+ *     is armed at the earliest of the model's next_event, the last time
+ *     sent plus quantum-ns, and the SYNC a posted write owes.  kiln's timers
+ *     fire between instructions at their exact deadline, so when it fires
+ *     the bridge SYNCs the model to that instant, the model raises its
+ *     line, and the CPU takes the interrupt before its next instruction.
+ *  4. A RESP's delay_ns is charged to the CPU with clock_charge_stall().
+ *  6. An IRQ stamped before the present is applied at once and counted in
+ *     late-irqs.
+ *  7. A WRITE is posted only when the model offers a lookahead; the timer
+ *     then also holds the SYNC due lookahead after it.  A model without
+ *     lookahead gets every WRITE with NEED_ACK: a posted write could
+ *     change its outputs at once, out of kiln's sight.
+ *  8. DMA requests that come while the bridge waits are served from the
+ *     board's address space, so they reach RAM and devices alike.
+ *
+ * Failures: realize reports a model that does not answer HELLO, speaks
+ * another version or serves too few channels as an error of the board.
+ * Once running, a dead, silent or garbled peer leaves no way to go on (an
+ * access cannot be answered, time cannot advance): the bridge prints one
+ * line naming itself, the channel and what it waited for, and exits with
+ * status 1.
+ *
+ * Unimplemented: the shared-memory ring of the design notes; access
+ * attributes (privilege, fetch) are sent as 0.
+ */
+#include "kiln/board.h"
+#include "kiln/clock.h"
+#include "kiln/cosim.h"
+#include "kiln/device.h"
+#include "kiln/log.h"
+#include "wire.h"
+
+#include <errno.h>
+#include <zmq.h>
+
+#define BRIDGE_MAX_WINDOWS 8
+/* What kiln offers; what holds is what the model offers too. */
+#define BRIDGE_CAPS (COSIM_CAP_POSTED_WRITES | COSIM_CAP_DMA | \
+                     COSIM_CAP_NEXT_EVENT | COSIM_CAP_BURST)
+/* How long an exiting bridge lets its BYE take to leave, at most. */
+#define BRIDGE_BYE_LINGER_MS 1000
+
+typedef struct CosimBridge CosimBridge;
+
+/* A register window: the opaque of its region, so an access knows it. */
+typedef struct BridgeWindow {
+    CosimBridge *bridge;
+    unsigned channel;
+} BridgeWindow;
+
+struct CosimBridge {
+    Device dev;
+    char *endpoint;
+    uint64_t quantum_ns;
+    uint32_t timeout_ms;
+    char *trace_path;
+    uint64_t late_irqs;
+    IrqLine *irq;
+
+    BridgeWindow windows[BRIDGE_MAX_WINDOWS];
+    void *ctx;                  /* inproc: the process's; else our own */
+    bool own_ctx;
+    void *sock;
+    void *monitor;              /* disconnect events of sock */
+    FILE *trace;
+    char peer[COSIM_NAME_LEN + 1];  /* the model's name, for messages */
+    uint32_t caps;              /* negotiated */
+    uint64_t lookahead_ns;
+    uint32_t next_id;
+    uint64_t model_time;        /* the last time the model was sent */
+    uint64_t next_event;        /* the model's next output change */
+    uint64_t posted_sync;       /* a posted write wants a SYNC by then */
+    bool busy;                  /* waiting for the model */
+    Timer timer;
+    uint8_t rx[COSIM_WIRE_MAX + 1];
+};
+
+/* What a wait is for: the reply it takes, and words for messages. */
+typedef struct BridgeWait {
+    unsigned type;
+    unsigned channel;
+    uint32_t id;
+    char what[80];              /* "RESP to READ 0x8 (id 42)" */
+} BridgeWait;
+
+/* --- ZeroMQ contexts --- */
+
+static void *zmq_ctx;
+
+void *cosim_zmq_context(void)
+{
+    if (!zmq_ctx) {
+        zmq_ctx = zmq_ctx_new();
+        g_assert(zmq_ctx);
+    }
+    return zmq_ctx;
+}
+
+/* --- messages and failures --- */
+
+static const char *bridge_peer(const CosimBridge *s)
+{
+    return s->peer[0] ? s->peer : s->endpoint;
+}
+
+/*
+ * A dead or garbled peer mid-run: the access in flight cannot be
+ * answered and time cannot move, so this is the end of the run.
+ */
+static void G_GNUC_NORETURN bridge_fatal(CosimBridge *s, unsigned channel,
+                                         const char *why)
+{
+    error_report("cosim bridge %s: channel %u (%s): %s", s->dev.path, channel,
+                 bridge_peer(s), why);
+    exit(1);
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static void trace_time(FILE *f, uint64_t t)
+{
+    if (t == COSIM_TIME_NEVER) {
+        fputs("never", f);
+    } else {
+        fprintf(f, "%" PRIu64, t);
+    }
+}
+
+static char *bridge_send(CosimBridge *s, const CosimMsg *m)
+{
+    uint8_t buf[COSIM_WIRE_MAX];
+    size_t len = cosim_wire_encode(m, buf);
+
+    while (zmq_send(s->sock, buf, len, 0) < 0) {
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno == EAGAIN) {
+            return g_strdup_printf("the model took no %s within %u ms",
+                                   cosim_wire_type_name(m->hdr.type),
+                                   s->timeout_ms);
+        }
+        return g_strdup_printf("cannot send %s: %s",
+                               cosim_wire_type_name(m->hdr.type),
+                               zmq_strerror(errno));
+    }
+    return NULL;
+}
+
+/* True when the monitor saw the connection to the model go. */
+static bool bridge_disconnected(CosimBridge *s)
+{
+    bool gone = false;
+
+    for (;;) {
+        zmq_msg_t frame;
+        bool more;
+
+        zmq_msg_init(&frame);
+        if (zmq_msg_recv(&frame, s->monitor, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&frame);
+            return gone;
+        }
+        /* Monitor events are two frames: {u16 event, u32 value}, endpoint. */
+        if (zmq_msg_size(&frame) >= 2) {
+            const uint8_t *p = zmq_msg_data(&frame);
+
+            gone |= (p[0] | p[1] << 8) == ZMQ_EVENT_DISCONNECTED;
+        }
+        more = zmq_msg_more(&frame);
+        zmq_msg_close(&frame);
+        while (more) {
+            zmq_msg_init(&frame);
+            zmq_msg_recv(&frame, s->monitor, 0);
+            more = zmq_msg_more(&frame);
+            zmq_msg_close(&frame);
+        }
+    }
+}
+
+/* --- serving the model while waiting --- */
+
+static void bridge_apply_irq(CosimBridge *s, const CosimMsg *m)
+{
+    uint64_t now = (uint64_t)clock_now();
+
+    if (m->hdr.timestamp < now) {
+        s->late_irqs++;
+        log_mask(LOG_COSIM, "cosim %s: IRQ %u stamped %" PRIu64 " ns applied "
+                 "at %" PRIu64 " ns (late; %" PRIu64 " so far)\n", s->dev.path,
+                 m->u.irq.line, m->hdr.timestamp, now, s->late_irqs);
+    }
+    if (s->trace) {
+        fprintf(s->trace, "%" PRIu64 " IRQ %u %u at %" PRIu64 "\n",
+                m->hdr.timestamp, m->u.irq.line, m->u.irq.level, now);
+    }
+    irq_set(s->irq[m->u.irq.line], (int)m->u.irq.level);
+}
+
+static char *bridge_serve_dma(CosimBridge *s, const CosimMsg *m)
+{
+    bool is_write = m->hdr.type == COSIM_DMA_WRITE;
+    uint8_t data[COSIM_MAX_DATA] = { 0 };
+    MemResult r = MEM_UNMAPPED;
+    CosimMsg resp = {
+        .hdr = { .type = COSIM_DMA_RESP, .channel = m->hdr.channel,
+                 .id = m->hdr.id, .timestamp = (uint64_t)clock_now() },
+    };
+
+    if (current_machine) {
+        if (is_write) {
+            r = as_write(&current_machine->as, m->u.dma.addr, m->data,
+                         m->u.dma.size);
+        } else {
+            r = as_read(&current_machine->as, m->u.dma.addr, data,
+                        m->u.dma.size);
+        }
+    }
+    if (r != MEM_OK) {
+        log_mask(LOG_GUEST_ERROR, "cosim %s: channel %u: %s of %u bytes at "
+                 "0x%" PRIx64 ": %s\n", s->dev.path, m->hdr.channel,
+                 cosim_wire_type_name(m->hdr.type), m->u.dma.size,
+                 m->u.dma.addr, mem_result_str(r));
+    }
+    if (s->trace) {
+        fprintf(s->trace, "%" PRIu64 " %s %u 0x%" PRIx64 " %u %s\n",
+                m->hdr.timestamp, cosim_wire_type_name(m->hdr.type),
+                m->hdr.channel, m->u.dma.addr, m->u.dma.size,
+                r == MEM_OK ? "ok" : "error");
+    }
+    resp.u.dma_resp.status = r == MEM_OK ? COSIM_OK : COSIM_ADDRESS_ERROR;
+    if (!is_write) {
+        resp.data = data;
+        resp.data_len = m->u.dma.size;
+    }
+    return bridge_send(s, &resp);
+}
+
+/*
+ * Receive until the reply W waits for arrives, serving IRQ and DMA
+ * messages met on the way.  NULL with *REPLY filled (its data in s->rx),
+ * or what went wrong.  The timeout counts silence: every message received
+ * starts it again.
+ */
+static char *bridge_wait(CosimBridge *s, const BridgeWait *w, CosimMsg *reply)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)s->timeout_ms * 1000;
+
+    for (;;) {
+        zmq_pollitem_t items[] = {
+            { .socket = s->sock, .events = ZMQ_POLLIN },
+            { .socket = s->monitor, .events = ZMQ_POLLIN },
+        };
+        gint64 left = deadline - g_get_monotonic_time();
+        char why[COSIM_WIRE_ERR_LEN];
+        char *err;
+        int n;
+
+        if (left <= 0) {
+            return g_strdup_printf("no %s within %u ms", w->what,
+                                   s->timeout_ms);
+        }
+        n = zmq_poll(items, 2, (long)((left + 999) / 1000));
+        if (n < 0 && errno != EINTR) {
+            return g_strdup_printf("waiting for %s: %s", w->what,
+                                   zmq_strerror(errno));
+        }
+        if (items[1].revents && bridge_disconnected(s)) {
+            return g_strdup_printf("the model closed the link while kiln "
+                                   "waited for %s", w->what);
+        }
+        if (n <= 0 || !items[0].revents) {
+            continue;
+        }
+        n = zmq_recv(s->sock, s->rx, sizeof(s->rx), ZMQ_DONTWAIT);
+        if (n < 0) {
+            continue;
+        }
+        deadline = g_get_monotonic_time() + (gint64)s->timeout_ms * 1000;
+        if (cosim_wire_decode(s->rx, (size_t)n, reply, why, sizeof(why)) < 0) {
+            return g_strdup_printf("malformed message from the model (%s) "
+                                   "while kiln waited for %s", why, w->what);
+        }
+        switch (reply->hdr.type) {
+        case COSIM_IRQ:
+            if (reply->u.irq.line >= s->dev.outs[0].count) {
+                return g_strdup_printf("IRQ on line %u, but the bridge has %u "
+                                       "interrupts (while kiln waited for "
+                                       "%s)", reply->u.irq.line,
+                                       s->dev.outs[0].count, w->what);
+            }
+            bridge_apply_irq(s, reply);
+            continue;
+        case COSIM_DMA_READ:
+        case COSIM_DMA_WRITE:
+            if (!(s->caps & COSIM_CAP_DMA)) {
+                return g_strdup_printf("%s without the DMA capability (while "
+                                       "kiln waited for %s)",
+                                       cosim_wire_type_name(reply->hdr.type),
+                                       w->what);
+            }
+            err = bridge_serve_dma(s, reply);
+            if (err) {
+                return err;
+            }
+            continue;
+        case COSIM_ERROR:
+            return g_strdup_printf("the model reported an error while kiln "
+                                   "waited for %s: %.*s", w->what,
+                                   (int)reply->data_len,
+                                   (const char *)reply->data);
+        case COSIM_BYE:
+            return g_strdup_printf("the model said BYE while kiln waited for "
+                                   "%s", w->what);
+        default:
+            break;
+        }
+        if (reply->hdr.type != w->type ||
+            (w->type != COSIM_HELLO &&
+             (reply->hdr.id != w->id || reply->hdr.channel != w->channel))) {
+            return g_strdup_printf("unexpected %s (channel %u, id %u) from "
+                                   "the model while kiln waited for %s",
+                                   cosim_wire_type_name(reply->hdr.type),
+                                   reply->hdr.channel, reply->hdr.id, w->what);
+        }
+        return NULL;
+    }
+}
+
+/* --- time --- */
+
+static void bridge_rearm(CosimBridge *s)
+{
+    uint64_t t = min_u64(s->next_event, s->posted_sync);
+
+    t = min_u64(t, add_sat(s->model_time, s->quantum_ns));
+    timer_mod(&s->timer, (int64_t)min_u64(t, INT64_MAX));
+}
+
+/* The model's next_event from a RESP or SYNC_REPLY of time T. */
+static void bridge_set_next_event(CosimBridge *s, uint64_t next, uint64_t t)
+{
+    if (!(s->caps & COSIM_CAP_NEXT_EVENT)) {
+        next = COSIM_TIME_NEVER;
+    } else if (next <= t) {
+        /*
+         * An event at or before the time the model is at has passed; a
+         * deadline there would SYNC to the same instant forever.  The
+         * quantum still bounds how long a change can go unseen.
+         */
+        log_mask(LOG_COSIM, "cosim %s: next_event %" PRIu64 " ns is not after "
+                 "%" PRIu64 " ns; ignored\n", s->dev.path, next, t);
+        next = COSIM_TIME_NEVER;
+    }
+    s->next_event = next;
+}
+
+static void bridge_sync(CosimBridge *s, uint64_t t)
+{
+    BridgeWait w = { .type = COSIM_SYNC_REPLY, .channel = 0,
+                     .id = ++s->next_id };
+    CosimMsg m = { .hdr = { .type = COSIM_SYNC, .id = w.id, .timestamp = t } };
+    CosimMsg reply;
+    char *err;
+
+    snprintf(w.what, sizeof(w.what), "SYNC_REPLY to SYNC to %" PRIu64 " ns "
+             "(id %u)", t, w.id);
+    s->busy = true;
+    err = bridge_send(s, &m);
+    if (!err) {
+        err = bridge_wait(s, &w, &reply);
+    }
+    s->busy = false;
+    /*
+     * A grant always lies after the model's time (every deadline does), so
+     * a reply must move it forward, or the next SYNC would ask again.
+     */
+    if (!err && (reply.hdr.timestamp > t ||
+                 reply.hdr.timestamp <= s->model_time)) {
+        err = g_strdup_printf("SYNC_REPLY reached %" PRIu64 " ns, outside the "
+                              "grant (%" PRIu64 ", %" PRIu64 "] ns",
+                              reply.hdr.timestamp, s->model_time, t);
+    }
+    if (err) {
+        bridge_fatal(s, 0, err);
+    }
+    if (s->trace) {
+        fprintf(s->trace, "%" PRIu64 " SYNC reached %" PRIu64 "%s next ", t,
+                reply.hdr.timestamp,
+                reply.hdr.flags & COSIM_F_STOPPED_EARLY ? " early" : "");
+        trace_time(s->trace, reply.u.sync_reply.next_event);
+        fputc('\n', s->trace);
+    }
+    s->model_time = reply.hdr.timestamp;
+    if (s->model_time == t) {
+        s->posted_sync = COSIM_TIME_NEVER;
+    }
+    bridge_set_next_event(s, reply.u.sync_reply.next_event, s->model_time);
+    /*
+     * Stopped early, the model is behind the clock: the timer is then due
+     * at once, and the next SYNC brings it the rest of the way.
+     */
+    bridge_rearm(s);
+}
+
+static void bridge_on_timer(void *opaque)
+{
+    CosimBridge *s = opaque;
+
+    bridge_sync(s, (uint64_t)clock_now());
+}
+
+/* --- accesses --- */
+
+/* Send M and wait for its RESP; the RESP is in *REPLY. */
+static void bridge_transact(CosimBridge *s, CosimMsg *m, CosimMsg *reply,
+                            const char *what)
+{
+    BridgeWait w = { .type = COSIM_RESP, .channel = m->hdr.channel,
+                     .id = m->hdr.id };
+    char *err;
+
+    snprintf(w.what, sizeof(w.what), "RESP to %s (id %u)", what, w.id);
+    s->busy = true;
+    err = bridge_send(s, m);
+    if (!err) {
+        err = bridge_wait(s, &w, reply);
+    }
+    s->busy = false;
+    if (err) {
+        bridge_fatal(s, m->hdr.channel, err);
+    }
+}
+
+/* After a RESP for a message of time T: the model is at T. */
+static void bridge_resp_done(CosimBridge *s, const CosimMsg *reply, uint64_t t)
+{
+    s->model_time = t;
+    s->posted_sync = COSIM_TIME_NEVER;
+    bridge_set_next_event(s, reply->u.resp.next_event, t);
+    bridge_rearm(s);
+}
+
+/*
+ * A model's DMA reaching back into its own bridge while the bridge waits
+ * for that model: the model is blocked in its request, so the access can
+ * only fail.
+ */
+static bool bridge_reentered(CosimBridge *s, unsigned channel, hwaddr offset)
+{
+    if (!s->busy) {
+        return false;
+    }
+    log_mask(LOG_GUEST_ERROR, "cosim %s: channel %u: access to offset 0x%"
+             PRIx64 " while the bridge waits for its model (a DMA into its "
+             "own window?): bus error\n", s->dev.path, channel, offset);
+    mem_access_fail();
+    return true;
+}
+
+static uint64_t bridge_read(void *opaque, hwaddr offset, unsigned size)
+{
+    BridgeWindow *win = opaque;
+    CosimBridge *s = win->bridge;
+    uint64_t t = (uint64_t)clock_now();
+    CosimMsg m = {
+        .hdr = { .type = COSIM_READ, .channel = (uint16_t)win->channel,
+                 .id = ++s->next_id, .timestamp = t },
+        .u.access = { .addr = offset, .size = size,
+                      .byte_enable = (1ull << size) - 1 },
+    };
+    CosimMsg reply;
+    char what[48];
+    uint64_t value = 0;
+
+    if (bridge_reentered(s, win->channel, offset)) {
+        return 0;
+    }
+    snprintf(what, sizeof(what), "READ 0x%" PRIx64, offset);
+    bridge_transact(s, &m, &reply, what);
+    if (reply.u.resp.status == COSIM_OK) {
+        if (reply.data_len != size) {
+            g_autofree char *err = g_strdup_printf(
+                "RESP to %s (id %u) carries %u bytes, not %u", what, m.hdr.id,
+                reply.data_len, size);
+
+            bridge_fatal(s, win->channel, err);
+        }
+        for (unsigned i = 0; i < size; i++) {
+            value |= (uint64_t)reply.data[i] << (8 * i);
+        }
+    } else {
+        log_mask(LOG_GUEST_ERROR, "cosim %s: channel %u: read of %u bytes at "
+                 "0x%" PRIx64 ": %s\n", s->dev.path, win->channel, size, offset,
+                 reply.u.resp.status == COSIM_ADDRESS_ERROR ? "address error"
+                 : "error");
+        mem_access_fail();
+    }
+    if (s->trace) {
+        fprintf(s->trace, "%" PRIu64 " READ %u 0x%" PRIx64 " %u = 0x%" PRIx64
+                " status %u delay %" PRIu64 "\n", t, win->channel, offset,
+                size, value, reply.u.resp.status, reply.u.resp.delay_ns);
+    }
+    clock_charge_stall((int64_t)min_u64(reply.u.resp.delay_ns, INT64_MAX));
+    bridge_resp_done(s, &reply, t);
+    return value;
+}
+
+static void bridge_write(void *opaque, hwaddr offset, uint64_t value,
+                         unsigned size)
+{
+    BridgeWindow *win = opaque;
+    CosimBridge *s = win->bridge;
+    uint64_t t = (uint64_t)clock_now();
+    bool posted = (s->caps & COSIM_CAP_POSTED_WRITES) && s->lookahead_ns > 0;
+    uint8_t data[8];
+    CosimMsg m = {
+        .hdr = { .type = COSIM_WRITE, .channel = (uint16_t)win->channel,
+                 .id = ++s->next_id, .timestamp = t,
+                 .flags = posted ? 0 : COSIM_F_NEED_ACK },
+        .u.access = { .addr = offset, .size = size,
+                      .byte_enable = (1ull << size) - 1 },
+        .data = data,
+        .data_len = size,
+    };
+    CosimMsg reply;
+    char what[48];
+    char *err;
+
+    if (bridge_reentered(s, win->channel, offset)) {
+        return;
+    }
+    for (unsigned i = 0; i < size; i++) {
+        data[i] = (uint8_t)(value >> (8 * i));
+    }
+    if (s->trace) {
+        fprintf(s->trace, "%" PRIu64 " WRITE %u 0x%" PRIx64 " %u 0x%" PRIx64
+                "%s\n", t, win->channel, offset, size, value,
+                posted ? " posted" : "");
+    }
+    if (posted) {
+        err = bridge_send(s, &m);
+        if (err) {
+            bridge_fatal(s, win->channel, err);
+        }
+        s->model_time = t;
+        s->posted_sync = min_u64(s->posted_sync, add_sat(t, s->lookahead_ns));
+        bridge_rearm(s);
+        return;
+    }
+    snprintf(what, sizeof(what), "WRITE 0x%" PRIx64, offset);
+    bridge_transact(s, &m, &reply, what);
+    if (reply.u.resp.status != COSIM_OK) {
+        log_mask(LOG_GUEST_ERROR, "cosim %s: channel %u: write of %u bytes at "
+                 "0x%" PRIx64 ": %s\n", s->dev.path, win->channel, size, offset,
+                 reply.u.resp.status == COSIM_ADDRESS_ERROR ? "address error"
+                 : "error");
+        mem_access_fail();
+    }
+    clock_charge_stall((int64_t)min_u64(reply.u.resp.delay_ns, INT64_MAX));
+    bridge_resp_done(s, &reply, t);
+}
+
+static const MemOps bridge_ops = {
+    .read = bridge_read,
+    .write = bridge_write,
+    .sizes = MEM_SIZE_ALL,
+};
+
+/* --- life cycle --- */
+
+static char *bridge_hello(CosimBridge *s)
+{
+    BridgeWait w = { .type = COSIM_HELLO };
+    CosimMsg m = {
+        .hdr = { .type = COSIM_HELLO, .timestamp = (uint64_t)clock_now() },
+        .u.hello = {
+            .magic = COSIM_MAGIC, .version = COSIM_VERSION,
+            .nchannels = (uint16_t)s->dev.nr_regs,
+            .capabilities = BRIDGE_CAPS, .quantum_ns = s->quantum_ns,
+        },
+    };
+    CosimMsg reply;
+    char *err;
+
+    g_strlcpy(m.u.hello.name, s->dev.name, sizeof(m.u.hello.name));
+    snprintf(w.what, sizeof(w.what), "HELLO from the model");
+    err = bridge_send(s, &m);
+    if (!err) {
+        err = bridge_wait(s, &w, &reply);
+    }
+    if (err) {
+        return err;
+    }
+    memcpy(s->peer, reply.u.hello.name, COSIM_NAME_LEN);
+    s->peer[COSIM_NAME_LEN] = '\0';
+    if (reply.u.hello.version != COSIM_VERSION) {
+        CosimMsg bye = { .hdr = { .type = COSIM_ERROR } };
+        g_autofree char *text = g_strdup_printf(
+            "version mismatch: kiln speaks cosim protocol version %u, the "
+            "model version %u", COSIM_VERSION, reply.u.hello.version);
+
+        bye.data = (const uint8_t *)text;
+        bye.data_len = (uint32_t)strlen(text);
+        g_free(bridge_send(s, &bye));
+        return g_strdup_printf("%s (in its HELLO)", text);
+    }
+    if (reply.u.hello.nchannels < s->dev.nr_regs) {
+        return g_strdup_printf("the model serves %u channel%s, the bridge has "
+                               "%u windows (in its HELLO)",
+                               reply.u.hello.nchannels,
+                               reply.u.hello.nchannels == 1 ? "" : "s",
+                               s->dev.nr_regs);
+    }
+    s->caps = BRIDGE_CAPS & reply.u.hello.capabilities;
+    s->lookahead_ns = reply.u.hello.lookahead_ns;
+    log_mask(LOG_COSIM, "cosim %s: linked to \"%s\" at %s: %u channels, "
+             "capabilities 0x%x, lookahead %" PRIu64 " ns\n", s->dev.path,
+             bridge_peer(s), s->endpoint, reply.u.hello.nchannels, s->caps,
+             s->lookahead_ns);
+    return NULL;
+}
+
+static void bridge_close(CosimBridge *s)
+{
+    int linger = (int)MIN(s->timeout_ms, BRIDGE_BYE_LINGER_MS);
+
+    timer_del(&s->timer);
+    if (s->monitor) {
+        zmq_close(s->monitor);
+        s->monitor = NULL;
+    }
+    if (s->sock) {
+        zmq_setsockopt(s->sock, ZMQ_LINGER, &linger, sizeof(linger));
+        zmq_close(s->sock);
+        s->sock = NULL;
+    }
+    /*
+     * Ending our own context is what waits, up to the linger, for queued
+     * messages (BYE) to leave.  The shared one of inproc:// links stays:
+     * a model in this process may still be reading from it, and inproc
+     * messages are delivered as they are sent.
+     */
+    if (s->own_ctx) {
+        zmq_ctx_term(s->ctx);
+        s->own_ctx = false;
+    }
+    s->ctx = NULL;
+    if (s->trace) {
+        fclose(s->trace);
+        s->trace = NULL;
+    }
+}
+
+static bool bridge_realize(Device *dev, GError **errp)
+{
+    static unsigned monitors;
+    CosimBridge *s = DEVICE_STATE(dev, CosimBridge);
+    g_autofree char *monitor_ep = NULL;
+    int timeout = (int)MIN(s->timeout_ms, (uint32_t)G_MAXINT);
+    char *err;
+
+    if (!s->endpoint || !*s->endpoint) {
+        g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
+                    "endpoint: no ZeroMQ endpoint for the model "
+                    "(inproc://, ipc:// or tcp://)");
+        return false;
+    }
+    for (unsigned i = 0; i < dev->nr_regs; i++) {
+        s->windows[i] = (BridgeWindow){ s, i };
+        /* The core gives every region the device; the bridge needs the window. */
+        dev->regs[i].mr->opaque = &s->windows[i];
+    }
+    timer_init(&s->timer, bridge_on_timer, s);
+    s->next_event = COSIM_TIME_NEVER;
+    s->posted_sync = COSIM_TIME_NEVER;
+    s->model_time = (uint64_t)clock_now();
+    if (s->trace_path) {
+        s->trace = fopen(s->trace_path, "w");
+        if (!s->trace) {
+            g_set_error(errp, KILN_ERROR, KILN_ERROR_IO,
+                        "kiln,trace: cannot open %s: %s", s->trace_path,
+                        g_strerror(errno));
+            return false;
+        }
+        /* Whole lines as they happen: readable while kiln runs, or is killed. */
+        setvbuf(s->trace, NULL, _IOLBF, 0);
+    }
+
+    s->own_ctx = !g_str_has_prefix(s->endpoint, "inproc://");
+    s->ctx = s->own_ctx ? zmq_ctx_new() : cosim_zmq_context();
+    g_assert(s->ctx);
+    s->sock = zmq_socket(s->ctx, ZMQ_PAIR);
+    g_assert(s->sock);
+    zmq_setsockopt(s->sock, ZMQ_SNDTIMEO, &timeout, sizeof(timeout));
+    if (zmq_connect(s->sock, s->endpoint) < 0) {
+        g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
+                    "endpoint: cannot connect to %s: %s", s->endpoint,
+                    zmq_strerror(errno));
+        bridge_close(s);
+        return false;
+    }
+    monitor_ep = g_strdup_printf("inproc://kiln-cosim-monitor.%u", monitors++);
+    s->monitor = zmq_socket(s->ctx, ZMQ_PAIR);
+    if (zmq_socket_monitor(s->sock, monitor_ep, ZMQ_EVENT_DISCONNECTED) < 0 ||
+        zmq_connect(s->monitor, monitor_ep) < 0) {
+        g_set_error(errp, KILN_ERROR, KILN_ERROR_FAILED,
+                    "cannot watch the link to %s: %s", s->endpoint,
+                    zmq_strerror(errno));
+        bridge_close(s);
+        return false;
+    }
+
+    err = bridge_hello(s);
+    if (err) {
+        g_set_error(errp, KILN_ERROR, KILN_ERROR_IO,
+                    "cosim bridge %s: channel 0 (%s): %s", dev->path,
+                    bridge_peer(s), err);
+        g_free(err);
+        bridge_close(s);
+        return false;
+    }
+    bridge_rearm(s);
+    return true;
+}
+
+static void bridge_reset(Device *dev)
+{
+    CosimBridge *s = DEVICE_STATE(dev, CosimBridge);
+    uint64_t t = (uint64_t)clock_now();
+
+    for (unsigned i = 0; i < dev->outs[0].count; i++) {
+        irq_lower(s->irq[i]);
+    }
+    for (unsigned ch = 0; ch < dev->nr_regs; ch++) {
+        CosimMsg m = {
+            .hdr = { .type = COSIM_RESET, .channel = (uint16_t)ch,
+                     .id = ++s->next_id, .timestamp = t },
+        };
+        CosimMsg reply;
+
+        if (s->trace) {
+            fprintf(s->trace, "%" PRIu64 " RESET %u\n", t, ch);
+        }
+        bridge_transact(s, &m, &reply, "RESET");
+        bridge_resp_done(s, &reply, t);
+    }
+}
+
+static void bridge_finalize(Device *dev)
+{
+    CosimBridge *s = DEVICE_STATE(dev, CosimBridge);
+    CosimMsg bye = {
+        .hdr = { .type = COSIM_BYE, .timestamp = (uint64_t)clock_now() },
+    };
+
+    /* A model that has gone cannot take it; leaving is all that is left. */
+    g_free(bridge_send(s, &bye));
+    bridge_close(s);
+}
+
+static const char *const bridge_compatible[] = { "kiln,cosim-bridge", NULL };
+
+static const PropDesc bridge_props[] = {
+    { .name = "endpoint", .type = PROP_TYPE_STRING,
+      .offset = offsetof(CosimBridge, endpoint),
+      .help = "ZeroMQ endpoint the model binds: inproc://, ipc:// or tcp://" },
+    { .name = "quantum-ns", .type = PROP_TYPE_U64,
+      .offset = offsetof(CosimBridge, quantum_ns), .def = 100000,
+      .min = 1, .max = UINT64_MAX,
+      .help = "kiln runs at most this far ahead of the model (ns)" },
+    { .name = "timeout-ms", .type = PROP_TYPE_U32,
+      .offset = offsetof(CosimBridge, timeout_ms), .def = 5000,
+      .min = 1, .max = UINT32_MAX,
+      .help = "the longest silence from the model before kiln gives up" },
+    { .name = "kiln,trace", .type = PROP_TYPE_STRING,
+      .offset = offsetof(CosimBridge, trace_path),
+      .help = "file receiving one line per transaction, with its time" },
+    { .name = "late-irqs", .type = PROP_TYPE_U64,
+      .offset = offsetof(CosimBridge, late_irqs), .max = UINT64_MAX,
+      .help = "counter (read it with qom-get): interrupts that arrived "
+              "stamped before kiln's time" },
+    PROP_END
+};
+
+static const RegionDesc bridge_regions[] = {
+    REGION_IO("window0", &bridge_ops),
+    { .name = "window1", .kind = MR_IO, .ops = &bridge_ops, .optional = true },
+    { .name = "window2", .kind = MR_IO, .ops = &bridge_ops, .optional = true },
+    { .name = "window3", .kind = MR_IO, .ops = &bridge_ops, .optional = true },
+    { .name = "window4", .kind = MR_IO, .ops = &bridge_ops, .optional = true },
+    { .name = "window5", .kind = MR_IO, .ops = &bridge_ops, .optional = true },
+    { .name = "window6", .kind = MR_IO, .ops = &bridge_ops, .optional = true },
+    { .name = "window7", .kind = MR_IO, .ops = &bridge_ops, .optional = true },
+    REGION_END
+};
+
+_Static_assert(ARRAY_SIZE(bridge_regions) == BRIDGE_MAX_WINDOWS + 1,
+               "one region per window");
+
+static const LineDesc bridge_outputs[] = {
+    { .name = "irq", .offset = offsetof(CosimBridge, irq),
+      .help = "one per DT interrupts entry; the models set them" },
+    LINES_END
+};
+
+const DeviceDesc cosim_bridge_desc = {
+    .name = "cosim-bridge",
+    .desc = "link to external models (C, SystemC, Verilated RTL) over ZeroMQ",
+    .compatible = bridge_compatible,
+    .state_size = sizeof(CosimBridge),
+    .props = bridge_props,
+    .regions = bridge_regions,
+    .outputs = bridge_outputs,
+    .realize = bridge_realize,
+    .reset = bridge_reset,
+    .finalize = bridge_finalize,
+};

@@ -1,0 +1,362 @@
+/*
+ * The cosim wire codec (docs/cosim-protocol.md, "Messages").  Every field
+ * is read and written as little-endian bytes: the structs of proto.h are
+ * the in-memory form, never cast onto a received buffer, so neither the
+ * host's byte order nor the buffer's alignment matters.
+ */
+#include "wire.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* What each type carries after the header: a fixed part, then data. */
+typedef struct WireShape {
+    const char *name;
+    uint32_t fixed;         /* bytes of the type's struct */
+    uint32_t max_data;      /* most data bytes after it */
+} WireShape;
+
+static const WireShape wire_shapes[] = {
+    [COSIM_HELLO] = { "HELLO", sizeof(CosimHello), 0 },
+    [COSIM_READ] = { "READ", sizeof(CosimAccess), 0 },
+    [COSIM_WRITE] = { "WRITE", sizeof(CosimAccess), COSIM_MAX_DATA },
+    [COSIM_RESP] = { "RESP", sizeof(CosimResp), COSIM_MAX_DATA },
+    [COSIM_IRQ] = { "IRQ", sizeof(CosimIrq), 0 },
+    [COSIM_DMA_READ] = { "DMA_READ", sizeof(CosimDma), 0 },
+    [COSIM_DMA_WRITE] = { "DMA_WRITE", sizeof(CosimDma), COSIM_MAX_DATA },
+    [COSIM_DMA_RESP] = { "DMA_RESP", sizeof(CosimDmaResp), COSIM_MAX_DATA },
+    [COSIM_SYNC] = { "SYNC", 0, 0 },
+    [COSIM_SYNC_REPLY] = { "SYNC_REPLY", sizeof(CosimSyncReply), 0 },
+    [COSIM_RESET] = { "RESET", 0, 0 },
+    [COSIM_BYE] = { "BYE", 0, 0 },
+    [COSIM_ERROR] = { "ERROR", 0, COSIM_ERROR_TEXT_MAX },
+};
+
+_Static_assert(COSIM_WIRE_MAX == 24 + 24 + COSIM_MAX_DATA,
+               "the longest message is a full WRITE");
+
+static const WireShape *wire_shape(unsigned type)
+{
+    if (type >= sizeof(wire_shapes) / sizeof(wire_shapes[0]) ||
+        !wire_shapes[type].name) {
+        return NULL;
+    }
+    return &wire_shapes[type];
+}
+
+const char *cosim_wire_type_name(unsigned type)
+{
+    const WireShape *s = wire_shape(type);
+
+    return s ? s->name : "unknown";
+}
+
+/* --- little-endian fields --- */
+
+static uint64_t get_le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        v |= (uint64_t)p[i] << (8 * i);
+    }
+    return v;
+}
+
+static void put_le(uint8_t *p, unsigned n, uint64_t v)
+{
+    for (unsigned i = 0; i < n; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+/* A cursor over a buffer, so each struct reads as its list of fields. */
+typedef struct Cursor {
+    uint8_t *p;
+    const uint8_t *cp;
+} Cursor;
+
+static uint64_t rd(Cursor *c, unsigned n)
+{
+    uint64_t v = get_le(c->cp, n);
+
+    c->cp += n;
+    return v;
+}
+
+static void wr(Cursor *c, unsigned n, uint64_t v)
+{
+    put_le(c->p, n, v);
+    c->p += n;
+}
+
+static int fail(char *err, size_t err_size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t err_size, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err && err_size) {
+        va_start(ap, fmt);
+        vsnprintf(err, err_size, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* --- decoding --- */
+
+static void decode_fixed(unsigned type, Cursor *c, CosimMsg *m)
+{
+    switch (type) {
+    case COSIM_HELLO:
+        m->u.hello.magic = (uint32_t)rd(c, 4);
+        m->u.hello.version = (uint16_t)rd(c, 2);
+        m->u.hello.nchannels = (uint16_t)rd(c, 2);
+        m->u.hello.capabilities = (uint32_t)rd(c, 4);
+        m->u.hello.reserved = (uint32_t)rd(c, 4);
+        m->u.hello.quantum_ns = rd(c, 8);
+        m->u.hello.lookahead_ns = rd(c, 8);
+        memcpy(m->u.hello.name, c->cp, COSIM_NAME_LEN);
+        c->cp += COSIM_NAME_LEN;
+        break;
+    case COSIM_READ:
+    case COSIM_WRITE:
+        m->u.access.addr = rd(c, 8);
+        m->u.access.size = (uint32_t)rd(c, 4);
+        m->u.access.attrs = (uint32_t)rd(c, 4);
+        m->u.access.byte_enable = rd(c, 8);
+        break;
+    case COSIM_RESP:
+        m->u.resp.status = (uint32_t)rd(c, 4);
+        m->u.resp.reserved = (uint32_t)rd(c, 4);
+        m->u.resp.delay_ns = rd(c, 8);
+        m->u.resp.next_event = rd(c, 8);
+        break;
+    case COSIM_IRQ:
+        m->u.irq.line = (uint32_t)rd(c, 4);
+        m->u.irq.level = (uint32_t)rd(c, 4);
+        break;
+    case COSIM_DMA_READ:
+    case COSIM_DMA_WRITE:
+        m->u.dma.addr = rd(c, 8);
+        m->u.dma.size = (uint32_t)rd(c, 4);
+        m->u.dma.reserved = (uint32_t)rd(c, 4);
+        break;
+    case COSIM_DMA_RESP:
+        m->u.dma_resp.status = (uint32_t)rd(c, 4);
+        m->u.dma_resp.reserved = (uint32_t)rd(c, 4);
+        break;
+    case COSIM_SYNC_REPLY:
+        m->u.sync_reply.next_event = rd(c, 8);
+        break;
+    default:
+        break;
+    }
+}
+
+/*
+ * A HELLO of another version may be laid out differently: only its magic
+ * and version are read, so that the mismatch is reported as one.
+ */
+static int decode_foreign_hello(const uint8_t *payload, CosimMsg *m,
+                                char *err, size_t err_size)
+{
+    m->u.hello.magic = (uint32_t)get_le(payload, 4);
+    m->u.hello.version = (uint16_t)get_le(payload + 4, 2);
+    if (m->u.hello.magic != COSIM_MAGIC) {
+        return fail(err, err_size, "HELLO without the KILN magic (0x%08x)",
+                    m->u.hello.magic);
+    }
+    return 0;
+}
+
+/* The checks each type's own fields need, once decoded. */
+static int check_fields(const CosimMsg *m, char *err, size_t err_size)
+{
+    const char *name = cosim_wire_type_name(m->hdr.type);
+
+    switch (m->hdr.type) {
+    case COSIM_HELLO:
+        if (m->u.hello.magic != COSIM_MAGIC) {
+            return fail(err, err_size, "HELLO without the KILN magic (0x%08x)",
+                        m->u.hello.magic);
+        }
+        if (m->u.hello.nchannels > COSIM_MAX_CHANNELS) {
+            return fail(err, err_size, "HELLO announces %u channels, more "
+                        "than %u", m->u.hello.nchannels, COSIM_MAX_CHANNELS);
+        }
+        return 0;
+    case COSIM_READ:
+    case COSIM_WRITE:
+        if (m->u.access.size < 1 || m->u.access.size > COSIM_MAX_DATA) {
+            return fail(err, err_size, "%s of %u bytes (1 to %u allowed)",
+                        name, m->u.access.size, COSIM_MAX_DATA);
+        }
+        if (m->hdr.type == COSIM_WRITE && m->data_len != m->u.access.size) {
+            return fail(err, err_size, "WRITE of %u bytes carries %u",
+                        m->u.access.size, m->data_len);
+        }
+        return 0;
+    case COSIM_DMA_READ:
+    case COSIM_DMA_WRITE:
+        if (m->u.dma.size < 1 || m->u.dma.size > COSIM_MAX_DATA) {
+            return fail(err, err_size, "%s of %u bytes (1 to %u allowed)",
+                        name, m->u.dma.size, COSIM_MAX_DATA);
+        }
+        if (m->hdr.type == COSIM_DMA_WRITE && m->data_len != m->u.dma.size) {
+            return fail(err, err_size, "DMA_WRITE of %u bytes carries %u",
+                        m->u.dma.size, m->data_len);
+        }
+        return 0;
+    case COSIM_RESP:
+        if (m->u.resp.status > COSIM_GENERIC_ERROR) {
+            return fail(err, err_size, "RESP with unknown status %u",
+                        m->u.resp.status);
+        }
+        return 0;
+    case COSIM_DMA_RESP:
+        if (m->u.dma_resp.status > COSIM_GENERIC_ERROR) {
+            return fail(err, err_size, "DMA_RESP with unknown status %u",
+                        m->u.dma_resp.status);
+        }
+        return 0;
+    case COSIM_IRQ:
+        if (m->u.irq.level > 1) {
+            return fail(err, err_size, "IRQ with level %u (0 or 1 allowed)",
+                        m->u.irq.level);
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+int cosim_wire_decode(const void *buf, size_t len, CosimMsg *m, char *err,
+                      size_t err_size)
+{
+    const uint8_t *b = buf;
+    const WireShape *shape;
+    Cursor c = { .cp = b };
+    uint32_t payload;
+
+    memset(m, 0, sizeof(*m));
+    if (len < sizeof(CosimHeader)) {
+        return fail(err, err_size, "truncated header (%zu of %zu bytes)", len,
+                    sizeof(CosimHeader));
+    }
+    if (len > COSIM_WIRE_MAX) {
+        return fail(err, err_size, "%zu bytes, longer than any message", len);
+    }
+    m->hdr.type = (uint16_t)rd(&c, 2);
+    m->hdr.channel = (uint16_t)rd(&c, 2);
+    m->hdr.id = (uint32_t)rd(&c, 4);
+    m->hdr.flags = (uint32_t)rd(&c, 4);
+    m->hdr.length = (uint32_t)rd(&c, 4);
+    m->hdr.timestamp = rd(&c, 8);
+    payload = (uint32_t)(len - sizeof(CosimHeader));
+
+    shape = wire_shape(m->hdr.type);
+    if (!shape) {
+        return fail(err, err_size, "unknown message type %u", m->hdr.type);
+    }
+    if (m->hdr.length != payload) {
+        return fail(err, err_size, "%s header says %u payload bytes, %u came",
+                    shape->name, m->hdr.length, payload);
+    }
+    if (m->hdr.channel >= COSIM_MAX_CHANNELS) {
+        return fail(err, err_size, "%s for channel %u (at most %u)",
+                    shape->name, m->hdr.channel, COSIM_MAX_CHANNELS - 1);
+    }
+    if (m->hdr.type == COSIM_HELLO && payload != shape->fixed &&
+        payload >= 8 && get_le(b + sizeof(CosimHeader) + 4, 2) != COSIM_VERSION) {
+        return decode_foreign_hello(b + sizeof(CosimHeader), m, err, err_size);
+    }
+    if (payload < shape->fixed || payload - shape->fixed > shape->max_data) {
+        if (shape->max_data == 0) {
+            return fail(err, err_size, "%s payload is %u bytes, not %u",
+                        shape->name, payload, shape->fixed);
+        }
+        return fail(err, err_size, "%s payload is %u bytes, not %u to %u",
+                    shape->name, payload, shape->fixed,
+                    shape->fixed + shape->max_data);
+    }
+    decode_fixed(m->hdr.type, &c, m);
+    m->data_len = payload - shape->fixed;
+    m->data = m->data_len ? b + sizeof(CosimHeader) + shape->fixed : NULL;
+    return check_fields(m, err, err_size);
+}
+
+/* --- encoding --- */
+
+static void encode_fixed(const CosimMsg *m, Cursor *c)
+{
+    switch (m->hdr.type) {
+    case COSIM_HELLO:
+        wr(c, 4, m->u.hello.magic);
+        wr(c, 2, m->u.hello.version);
+        wr(c, 2, m->u.hello.nchannels);
+        wr(c, 4, m->u.hello.capabilities);
+        wr(c, 4, m->u.hello.reserved);
+        wr(c, 8, m->u.hello.quantum_ns);
+        wr(c, 8, m->u.hello.lookahead_ns);
+        memcpy(c->p, m->u.hello.name, COSIM_NAME_LEN);
+        c->p += COSIM_NAME_LEN;
+        break;
+    case COSIM_READ:
+    case COSIM_WRITE:
+        wr(c, 8, m->u.access.addr);
+        wr(c, 4, m->u.access.size);
+        wr(c, 4, m->u.access.attrs);
+        wr(c, 8, m->u.access.byte_enable);
+        break;
+    case COSIM_RESP:
+        wr(c, 4, m->u.resp.status);
+        wr(c, 4, m->u.resp.reserved);
+        wr(c, 8, m->u.resp.delay_ns);
+        wr(c, 8, m->u.resp.next_event);
+        break;
+    case COSIM_IRQ:
+        wr(c, 4, m->u.irq.line);
+        wr(c, 4, m->u.irq.level);
+        break;
+    case COSIM_DMA_READ:
+    case COSIM_DMA_WRITE:
+        wr(c, 8, m->u.dma.addr);
+        wr(c, 4, m->u.dma.size);
+        wr(c, 4, m->u.dma.reserved);
+        break;
+    case COSIM_DMA_RESP:
+        wr(c, 4, m->u.dma_resp.status);
+        wr(c, 4, m->u.dma_resp.reserved);
+        break;
+    case COSIM_SYNC_REPLY:
+        wr(c, 8, m->u.sync_reply.next_event);
+        break;
+    default:
+        break;
+    }
+}
+
+size_t cosim_wire_encode(const CosimMsg *m, void *buf)
+{
+    const WireShape *shape = wire_shape(m->hdr.type);
+    uint32_t fixed = shape ? shape->fixed : 0;
+    uint32_t max = shape ? shape->max_data : 0;
+    uint32_t data_len = m->data_len < max ? m->data_len : max;
+    Cursor c = { .p = buf };
+
+    wr(&c, 2, m->hdr.type);
+    wr(&c, 2, m->hdr.channel);
+    wr(&c, 4, m->hdr.id);
+    wr(&c, 4, m->hdr.flags);
+    wr(&c, 4, fixed + data_len);
+    wr(&c, 8, m->hdr.timestamp);
+    encode_fixed(m, &c);
+    if (data_len) {
+        memcpy(c.p, m->data, data_len);
+    }
+    return sizeof(CosimHeader) + fixed + data_len;
+}

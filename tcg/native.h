@@ -1,0 +1,110 @@
+/*
+ * The native backend's interface: IR blocks compiled to host code that
+ * runs chained, block to block, until it must return to the CPU loop.
+ *
+ * Nothing here names a target.  The target describes where things are in
+ * its env with a NativeTarget (offsets, the layout of its software TLB,
+ * its slow-path memory hooks and its look-up of the next block), and the
+ * backend generates code from that alone.  One backend per host:
+ * tcg/x86_64/native.c.
+ *
+ * The contract the generated code keeps, the same the interpreter keeps:
+ *  - env's exec state (an IrExecState at exec_off) holds the pc and index
+ *    of the current instruction before every call that may raise a guest
+ *    exception or reach a device, so the target recovers a precise state;
+ *  - after a call or a slow-path memory access sets exec.exit_request,
+ *    the code stops at the next instruction boundary (NATIVE_STOPPED);
+ *  - a block retires its instructions by adding its count to the
+ *    counter at count_off and its time (count << time_shift) to time_off
+ *    as it leaves; a block cut short by an exception or a stop does not,
+ *    and the CPU loop accounts exec.insn_index instead;
+ *  - a block runs only while exec.budget covers all its instructions.
+ * Memory hooks must not change env fields that translated code reads with
+ * ld_env (the code keeps such values in host registers across them);
+ * helpers may change anything.
+ */
+#ifndef KILN_TCG_NATIVE_H
+#define KILN_TCG_NATIVE_H
+
+#include "ir.h"
+#include "interp/interp.h"
+
+typedef struct TranslationBlock TranslationBlock;
+typedef struct NativeCode NativeCode;
+
+/* What a target tells the backend about its env. */
+typedef struct NativeTarget {
+    size_t pc_off;              /* u64: the guest pc a block exit stored */
+    size_t exec_off;            /* the IrExecState */
+    size_t count_off;           /* u64: instructions retired */
+    size_t time_off;            /* i64: virtual time */
+    size_t cur_tb_off;          /* TranslationBlock *: the block running */
+
+    /*
+     * The software TLB: for MMU index i, entry (vaddr >> page_bits) %
+     * tlb_entries is at tlb_off + i * tlb_idx_stride + n * tlb_entry_size.
+     * A load (store) hits when the entry's load (store) tag equals the
+     * page of both its first and last byte and its host pointer is not
+     * NULL (and, for stores, host_write is true); it then reaches host +
+     * (vaddr & page offset).
+     */
+    size_t tlb_off;
+    size_t tlb_idx_stride;
+    size_t tlb_entry_size;
+    unsigned tlb_entries;       /* a power of two */
+    unsigned page_bits;
+    size_t tlb_tag_load_off;    /* u64 */
+    size_t tlb_tag_store_off;   /* u64 */
+    size_t tlb_host_off;        /* uint8_t * */
+    size_t tlb_host_write_off;  /* bool */
+    const IrMemHooks *mem;      /* the slow path of guest_ld and guest_st */
+
+    /*
+     * The code of the cached block that runs next (pc in env), or NULL to
+     * go back to the CPU loop.  Must not raise.
+     */
+    const void *(*lookup)(void *env);
+} NativeTarget;
+
+typedef enum NativeExit {
+    NATIVE_GOTO_TB0 = INTERP_GOTO_TB0,
+    NATIVE_GOTO_TB1 = INTERP_GOTO_TB1,
+    NATIVE_EXIT_LOOKUP = INTERP_EXIT_LOOKUP,
+    NATIVE_EXIT_REQUEST = INTERP_EXIT_REQUEST,
+    NATIVE_STOPPED = INTERP_STOPPED,
+    NATIVE_NO_BUDGET,           /* pc stored: the next block needs more budget */
+} NativeExit;
+
+/* Can this host run native code?  (Else the interpreter is the backend.) */
+bool native_available(void);
+
+/*
+ * Compile F (the IR of TB) for TARGET, with TIME_SHIFT for accounting.
+ * May flush every block (tb_flush_all) to make room in the code buffer,
+ * so it is only called from the CPU loop, with no block running.
+ */
+NativeCode *native_compile(const NativeTarget *target, const IrFunc *f,
+                           TranslationBlock *tb, unsigned time_shift);
+
+/*
+ * Run native code from TB with BUDGET instructions until it leaves to the
+ * CPU loop.  With CHAINING, a direct jump that left through the loop last
+ * time is chained (patched to jump straight to TB) when both blocks are
+ * cached and TB starts in the same guest page as the block that jumped;
+ * without (per-block logging), nothing is chained.  Guest exceptions
+ * leave by siglongjmp from the helper that raised them.
+ */
+NativeExit native_run(const NativeTarget *target, void *env,
+                      TranslationBlock *tb, uint64_t budget, bool chaining);
+
+/* Use a code buffer of SIZE bytes from now on (tests make it small). */
+void native_set_buffer_size(size_t size);
+
+/* The entry point of TB's code (for a target's look-up). */
+const void *native_code_entry(const TranslationBlock *tb);
+
+/* TB was invalidated: no jump may reach it, and it jumps nowhere. */
+void native_unlink(TranslationBlock *tb);
+void native_free(NativeCode *code);
+
+#endif
