@@ -5,7 +5,7 @@ BUILD ?= build
 SAN_BUILD ?= build-sanitize
 KILN ?= $(BUILD)/kiln-system-riscv64
 
-.PHONY: all deps build run check check-sanitize clean
+.PHONY: all deps build run check check-sanitize bench clean
 
 all: build
 
@@ -18,11 +18,16 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	meson compile -C $(BUILD)
 
+# The default job: the bundled demo firmware on the virt board.
 run: build
-	$(KILN) -M virt -nographic
+	$(KILN) -M virt -bios $(BUILD)/firmware/demo.elf -nographic
 
 check: build
 	scripts/run-tests.sh $(BUILD)
+
+# kiln and QEMU side by side on the workloads in bench/ (docs/performance.md).
+bench: build
+	python3 bench/run.py $(BUILD)
 
 $(SAN_BUILD)/build.ninja: | deps
 	meson setup $(SAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false

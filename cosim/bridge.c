@@ -658,6 +658,10 @@ static void bridge_close(CosimBridge *s)
     int linger = (int)MIN(s->timeout_ms, BRIDGE_BYE_LINGER_MS);
 
     timer_del(&s->timer);
+    /* Monitoring stops first, or a late event is lost with its memory. */
+    if (s->sock) {
+        zmq_socket_monitor(s->sock, NULL, 0);
+    }
     if (s->monitor) {
         zmq_close(s->monitor);
         s->monitor = NULL;

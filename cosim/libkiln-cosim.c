@@ -169,6 +169,13 @@ void cosim_model_free(CosimModel *m)
 
         model_send(m, &bye);
     }
+    /*
+     * Monitoring stops first: an event the I/O thread sends to a monitor
+     * socket already closed is lost with its memory.
+     */
+    if (m->sock) {
+        zmq_socket_monitor(m->sock, NULL, 0);
+    }
     if (m->monitor) {
         zmq_close(m->monitor);
     }

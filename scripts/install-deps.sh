@@ -15,8 +15,12 @@ packages="
   libfdt-dev
   device-tree-compiler
   libzmq3-dev
+  libsystemc-dev
+  verilator
   gcc-riscv64-unknown-elf
   picolibc-riscv64-unknown-elf
+  opensbi
+  u-boot-qemu
   qemu-system-misc
 "
 

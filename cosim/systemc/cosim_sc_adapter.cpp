@@ -51,11 +51,13 @@ CosimScAdapter::CosimScAdapter(sc_core::sc_module_name name,
     dma.register_transport_dbg(this, &CosimScAdapter::dma_transport_dbg);
 
     SC_THREAD(transport_thread);
-    SC_METHOD(irq_method);
-    for (unsigned i = 0; i < nirqs; i++) {
-        sensitive << irq[i];
+    if (nirqs > 0) {
+        SC_METHOD(irq_method);
+        for (unsigned i = 0; i < nirqs; i++) {
+            sensitive << irq[i];
+        }
+        dont_initialize();
     }
-    dont_initialize();
 
     if (m_ns_value == 0) {
         fail("the SystemC time resolution is coarser than 1 ns");
@@ -487,13 +489,14 @@ CosimStatus CosimScAdapter::op_write(void *opaque, uint64_t addr,
                                      uint64_t *delay_ns)
 {
     Channel &ch = *static_cast<Channel *>(opaque);
-    /* A TLM payload's data is not const; the model gets its own copy. */
+    /* A TLM payload's data is not const; the model gets its own copy.
+     * The protocol bounds SIZE by COSIM_MAX_DATA (wire.c checks it). */
     unsigned char buf[COSIM_MAX_DATA];
+    uint32_t n = std::min<uint32_t>(size, sizeof(buf));
 
-    memcpy(buf, data, std::min<uint32_t>(size, sizeof(buf)));
+    memcpy(buf, data, n);
     return ch.self->guarded(COSIM_GENERIC_ERROR, [&] {
-        return ch.self->access(ch, tlm::TLM_WRITE_COMMAND, addr, buf,
-                               std::min<uint32_t>(size, sizeof(buf)),
+        return ch.self->access(ch, tlm::TLM_WRITE_COMMAND, addr, buf, n,
                                delay_ns);
     });
 }

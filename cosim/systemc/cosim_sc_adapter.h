@@ -37,6 +37,9 @@
  * - bus[i] carries kiln's READ and WRITE of the bridge's i-th window into
  *   the model as b_transport calls (address = offset in the window), from
  *   an SC_THREAD of the adapter, so a target may wait() in b_transport.
+ *   (So b_transport runs in a process: a target that writes an sc_signal
+ *   there and also from a process of its own gives it two writers,
+ *   SystemC's error E115; let one process drive it, as ScTimer does.)
  *   The delay passed in is the access's time minus sc_time_stamp() (zero
  *   when the kernel has been run up to it); the time the target adds,
  *   by annotation or by waiting, goes back to kiln as the RESP's delay_ns
@@ -59,11 +62,17 @@
  *   at least as often as kiln does.
  *
  * Everything runs on the thread that calls serve(): the kernel runs only
- * inside it.  A SystemC error (an sc_report thrown) inside the model ends
- * the link with an ERROR to kiln and serve() returns -1 with its text.
+ * inside it, so a process serves one link (one adapter; many channels).
+ * A SystemC error (an sc_report thrown) inside the model ends the link
+ * with an ERROR to kiln and serve() returns -1 with its text.
  *
  * Requirements: the time resolution must divide 1 ns (SystemC's default,
  * 1 ps, does); a 32-bit-wide socket (the TLM default) binds to bus[i].
+ *
+ * Unimplemented: nb_transport from the adapter (an approximately-timed
+ * target behind a simple_target_socket is still reached, the socket
+ * converting b_transport); DMI on the dma socket (board memory lives in
+ * kiln's process); the access attributes (privilege, fetch) kiln sends.
  */
 #ifndef KILN_COSIM_SC_ADAPTER_H
 #define KILN_COSIM_SC_ADAPTER_H

@@ -19,6 +19,8 @@
 
 /* Edges an access waits for a slave that does not answer before failing. */
 #define RTL_ACCESS_MAX_EDGES 10000
+/* How far the first speculation after an input change looks ahead. */
+#define RTL_FIRST_REACH_NS 1000
 
 /* AXI RESP values (ARM IHI 0022E, A3.4.4). */
 enum { AXI_OKAY = 0, AXI_EXOKAY = 1, AXI_SLVERR = 2, AXI_DECERR = 3 };
@@ -106,11 +108,16 @@ private:
 /*
  * The deserialiser reads from its buffer and calls fill() whenever fewer
  * than bufferInsertSize() bytes are left in it; fill() moves what is left
- * down, copies in what the saved state still has, and pads the rest
- * with zeros as Verilator's own file reader does at end of file.
+ * down and copies in what the saved state still has.  Verilator's file
+ * reader pads the rest of the buffer with zeros at end of file; here the
+ * buffer is zeroed once, because a restore reads exactly the bytes its
+ * save wrote and clearing 256 KiB on every restore would cost more than
+ * the rest of it together.
  */
 class RtlStateReader final : public VerilatedDeserialize {
 public:
+    RtlStateReader() { std::memset(m_bufp, 0, bufferSize()); }
+
     void restore(RtlDesign &design, const std::vector<uint8_t> &in)
     {
         m_src = in.data();
@@ -135,8 +142,6 @@ protected:
         std::memcpy(m_endp, m_src, n);
         m_src += n;
         m_left -= n;
-        m_endp += n;
-        std::memset(m_endp, 0, room - n);
         m_endp = m_bufp + bufferSize();
     }
 
@@ -202,10 +207,9 @@ void RtlHarness::add_irq(RtlPort port, unsigned line)
     m_irqs.push_back({port, line, false});
 }
 
-void RtlHarness::attach(CosimModel *model, unsigned channel)
+void RtlHarness::attach(CosimModel *model)
 {
     m_model = model;
-    m_channel = channel;
     pulse_reset();
 }
 
@@ -270,6 +274,7 @@ RtlHarness::EdgeResult RtlHarness::tick()
     m_clk.set(1);
     m_edge_ns = edge;
     if (!m_speculating) {
+        m_edges++;
         m_design.set_time(edge);
     }
     m_design.eval();
@@ -528,19 +533,27 @@ void RtlHarness::advance(uint64_t t)
 
 /*
  * Protocol rule 5 by running ahead: see the header.  The edges a
- * speculation may run are those up to the horizon; at every power of two
- * of them the state is kept and compared with the next edge's, so an
- * idle design is recognised within twice the edges it takes to settle.
+ * speculation may run are those within its reach, which doubles, up to
+ * the horizon, each time nothing is found; at every power of two of them
+ * the state is kept and compared with the next edge's, so an idle design
+ * is recognised within twice the edges it takes to settle.
  */
 void RtlHarness::speculate()
 {
     uint64_t start = m_edge_ns;
-    uint64_t horizon = start + m_horizon_ns;
+    uint64_t reach = m_reach_ns ? m_reach_ns
+                                : std::min<uint64_t>(RTL_FIRST_REACH_NS,
+                                                     m_horizon_ns);
+    uint64_t horizon;
     BusState bus = m_bus;
     BusState probe_bus;
-    uint64_t answer = horizon;
+    uint64_t answer;
     uint64_t probe_at = 0;
 
+    /* At least one edge: an answer must lie after kiln's time. */
+    reach = std::max(reach, m_period_ns);
+    horizon = start + reach;
+    answer = horizon;
     m_spec_count++;
     m_writer->save(m_design, m_saved);
     m_speculating = true;
@@ -551,10 +564,8 @@ void RtlHarness::speculate()
             break;
         }
         if (probe_at && k == probe_at + 1) {
-            std::vector<uint8_t> now;
-
-            m_writer->save(m_design, now);
-            if (now == m_probe && m_bus == probe_bus) {
+            m_writer->save(m_design, m_now_state);
+            if (m_now_state == m_probe && m_bus == probe_bus) {
                 answer = COSIM_TIME_NEVER;
                 m_spec_idle_from = start + probe_at * m_period_ns;
                 break;
@@ -573,6 +584,8 @@ void RtlHarness::speculate()
 
     m_spec_answer = answer;
     m_spec_valid = true;
+    m_reach_ns = answer == horizon ? std::min(2 * reach, m_horizon_ns)
+                                   : 0;
 }
 
 uint64_t RtlHarness::next_event()
@@ -828,6 +841,8 @@ static void usage(FILE *f, const char *prog)
         "(100000)\n"
         "  --timeout-ms N    wait at most N ms for kiln's HELLO (default: "
         "no limit)\n"
+        "  --stats           at the end, print the edges simulated and "
+        "those run ahead\n"
         "Once bound it prints \"listening on ENDPOINT\" (a tcp port \"*\" "
         "filled in).\n", prog);
 }
@@ -865,6 +880,7 @@ int rtl_main(int argc, char **argv, std::initializer_list<RtlHarness *> channels
         {"trace", required_argument, nullptr, 't'},
         {"horizon-ns", required_argument, nullptr, 'H'},
         {"timeout-ms", required_argument, nullptr, 'T'},
+        {"stats", no_argument, nullptr, 's'},
         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0},
     };
@@ -872,6 +888,7 @@ int rtl_main(int argc, char **argv, std::initializer_list<RtlHarness *> channels
     const char *trace = nullptr;
     uint64_t horizon = 0;
     uint64_t timeout = 0;
+    bool stats = false;
     std::vector<RtlHarness *> harnesses(channels);
     CosimModel *model;
     unsigned channel = 0;
@@ -898,6 +915,9 @@ int rtl_main(int argc, char **argv, std::initializer_list<RtlHarness *> channels
                              "number of ms, not '%s'\n", prog, optarg);
                 return 2;
             }
+            break;
+        case 's':
+            stats = true;
             break;
         case 'h':
             usage(stdout, prog);
@@ -930,7 +950,7 @@ int rtl_main(int argc, char **argv, std::initializer_list<RtlHarness *> channels
         if (horizon) {
             h->set_horizon(horizon);
         }
-        h->attach(model, channel);
+        h->attach(model);
         if (trace) {
             std::string file = trace_file(trace, channel, harnesses.size());
 
@@ -961,6 +981,12 @@ int rtl_main(int argc, char **argv, std::initializer_list<RtlHarness *> channels
     }
     for (RtlHarness *h : harnesses) {
         h->design().finish();
+        if (stats) {
+            std::fprintf(stderr, "%s: %s: %" PRIu64 " edges simulated, %"
+                         PRIu64 " run ahead in %" PRIu64 " speculations\n",
+                         prog, h->name(), h->edges(), h->speculated_edges(),
+                         h->speculations());
+        }
     }
     cosim_model_free(model);
     return status;

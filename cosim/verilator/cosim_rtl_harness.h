@@ -11,7 +11,7 @@
  *     {
  *         VerilatedDesign<Vkiln_apb_timer> design;
  *         Vkiln_apb_timer &top = design.top();
- *         RtlHarness timer(design, "apb-timer");
+ *         RtlHarness timer(design, "rtl-timer");
  *
  *         timer.set_clock(top.pclk, 10);              // 100 MHz
  *         timer.set_reset(top.presetn, true);         // active low
@@ -23,7 +23,7 @@
  *     }
  *
  * which serves `PROGRAM ENDPOINT [--trace FILE] [--horizon-ns N]
- * [--timeout-ms N]`: it binds ENDPOINT, prints "listening on ENDPOINT",
+ * [--timeout-ms N] [--stats]`: it binds ENDPOINT, prints "listening on ENDPOINT",
  * serves kiln until its BYE (exit status 0) or a failure (one line on
  * standard error, status 1).  The RTL is built with `verilator --cc
  * --savable --trace` (cosim/verilator/verilate.py does it for meson).
@@ -42,13 +42,15 @@
  * commits two edges after T.  AXI4-Lite: AW and W (or AR) are raised
  * together and held until their handshakes; the access ends with the B
  * (or R) handshake.  The RESP's delay is the time from T to the last
- * edge of the access, which kiln charges to the CPU; PSLVERR and SLVERR
- * are bus errors, DECERR an address error.  Because a write's effect
+ * edge of the access, which kiln charges to the CPU.  PSLVERR, SLVERR
+ * and an access the slave leaves unanswered for 10000 edges answer a
+ * generic error; DECERR and an access outside the window an address
+ * error (both are bus errors to kiln).  Because a write's effect
  * depends on the edge it lands on, the model tells kiln it has no
  * lookahead, so kiln acknowledges every write (protocol rule 7) and DMA
  * the RTL starts while taking a write reaches kiln while it waits.
  *
- * DMA.  A master port (add_dma) answers the RTL's AXI4-Lite requests as
+ * DMA.  A master port (set_dma) answers the RTL's AXI4-Lite requests as
  * a zero-wait slave: AR is taken on the first edge it is valid, the data
  * is read from kiln (cosim_model_dma_read) at that edge's time and
  * presented on R for the next edge; AW and W are taken when valid and,
@@ -71,17 +73,20 @@
  * with no access from kiln (its own DMA port keeps answering, except
  * that a request needing kiln is itself the event), notes the edge at
  * which an interrupt line first changes or a DMA request is taken,
- * restores the state and reports that edge.  If two consecutive edges
- * leave the whole state unchanged the design is idle and the answer is
- * "never"; if nothing happens within the horizon (--horizon-ns, default
- * 100 us) the answer is the horizon, a time by which nothing can have
- * happened, and kiln asks again from there.  The answer holds until an
- * input changes (an access, a DMA answer, a reset) or the design passes
- * it, so a speculation is made once per access, not once per question.
- * Its cost is one save and one restore of the state (a few hundred
- * bytes for the models here) plus the edges run ahead, which are run a
- * second time for real: a design idle until a far event costs up to
- * twice its plain simulation time (docs/cosim.md has measurements).
+ * restores the state and reports that edge.  If the whole state is the
+ * same after two consecutive edges (looked at 1, 2, 4, 8... edges ahead)
+ * the design is idle and the answer is "never".  If nothing happens
+ * within the distance looked at, the answer is its end, a time by which
+ * nothing can have happened, and kiln asks again from there: the first
+ * look after an input change goes 1 us ahead, each next one twice as
+ * far, up to the horizon (--horizon-ns, default 100 us), so the edges
+ * run ahead stay within about twice those kiln goes on to need.  The
+ * answer holds until an input changes (an access, a DMA answer, a reset)
+ * or the design passes it, so a speculation is made once per access or
+ * look, not once per question.  Its cost is one save and one restore of
+ * the state (a few hundred bytes for the models here) plus the edges run
+ * ahead, which are run a second time for real (docs/cosim.md has
+ * measurements).
  *
  * Reset.  set_reset's line is held active for `cycles` edges that take
  * no virtual time, at start and on kiln's RESET of the channel; the
@@ -272,20 +277,23 @@ public:
     void set_dma(const AxiLitePorts &ports);
     /* PORT drives the bridge's interrupts[LINE]. */
     void add_irq(RtlPort port, unsigned line);
-    /* How far next_event looks ahead before it gives up (default 100 us). */
+    /*
+     * The furthest next_event looks ahead (default 100 us).  It first
+     * looks 1 us ahead, and twice as far each time it finds nothing.
+     */
     void set_horizon(uint64_t ns) { m_horizon_ns = ns; }
 
     const char *name() const { return m_name.c_str(); }
     RtlDesign &design() { return m_design; }
 
-    /* Hold reset, then start serving channel CHANNEL of MODEL. */
-    void attach(CosimModel *model, unsigned channel);
+    /* Hold reset, then serve a channel of MODEL. */
+    void attach(CosimModel *model);
     /* Write waveforms to FILE from now on; false if it cannot be written. */
     bool open_trace(const std::string &file);
     /* The channel ops; opaque is the RtlHarness. */
     static const CosimChannelOps ops;
 
-    /* --- what the ops do (public for tests that drive a harness) --- */
+    /* --- what the ops do --- */
     CosimStatus read(uint64_t addr, void *data, uint32_t size,
                      uint64_t *delay_ns);
     CosimStatus write(uint64_t addr, const void *data, uint32_t size,
@@ -296,7 +304,8 @@ public:
 
     /* The time of the last rising edge evaluated, in ns. */
     uint64_t time() const { return m_edge_ns; }
-    /* Speculations made and edges run in them, since the start. */
+    /* Since the start: edges run for real, speculations, edges run in them. */
+    uint64_t edges() const { return m_edges; }
     uint64_t speculations() const { return m_spec_count; }
     uint64_t speculated_edges() const { return m_spec_edges; }
 
@@ -336,7 +345,11 @@ private:
     void send_irqs();
     void send_pending_irqs(uint64_t t);
     void pulse_reset();
-    void inputs_changed() { m_spec_valid = false; }
+    void inputs_changed()
+    {
+        m_spec_valid = false;
+        m_reach_ns = 0;
+    }
 
     CosimStatus transfer(bool write, uint32_t addr, uint32_t wdata,
                          uint32_t strb, uint32_t *rdata);
@@ -352,7 +365,6 @@ private:
     RtlDesign &m_design;
     std::string m_name;
     CosimModel *m_model = nullptr;
-    unsigned m_channel = 0;
 
     RtlPort m_clk;
     uint64_t m_period_ns = 10;
@@ -382,6 +394,7 @@ private:
 
     BusState m_bus;
     uint64_t m_edge_ns = 0;         /* last rising edge evaluated */
+    uint64_t m_edges = 0;
     bool m_tracing = false;
     uint64_t m_dumped_ns = 0;       /* last trace timestamp written */
     bool m_dumped = false;
@@ -389,6 +402,7 @@ private:
     bool m_failed = false;          /* a message to kiln failed */
 
     uint64_t m_horizon_ns = 100000;
+    uint64_t m_reach_ns = 0;        /* the next look ahead; 0: the first */
     bool m_spec_valid = false;
     uint64_t m_spec_answer = 0;     /* the next_event found */
     uint64_t m_spec_idle_from = 0;  /* with "never": the state is fixed
@@ -399,12 +413,13 @@ private:
     std::unique_ptr<RtlStateReader> m_reader;
     std::vector<uint8_t> m_saved;   /* the state speculation starts from */
     std::vector<uint8_t> m_probe;   /* a later state, for the idle test */
+    std::vector<uint8_t> m_now_state;   /* the one after it */
 };
 
 /*
  * The main of a model program: `PROGRAM ENDPOINT [--trace FILE]
- * [--horizon-ns N] [--timeout-ms N]`.  Channel i of the link is
- * CHANNELS[i].  Returns the process's exit status (0 after kiln's BYE).
+ * [--horizon-ns N] [--timeout-ms N] [--stats]`.  Channel i of the link
+ * is CHANNELS[i].  Returns the process's exit status (0 after kiln's BYE).
  */
 int rtl_main(int argc, char **argv, std::initializer_list<RtlHarness *> channels);
 

@@ -23,9 +23,14 @@
 static void print_isa(unsigned long misa)
 {
     static const char order[] = "mafdqlcbkjtpvh";
-    unsigned mxl = (unsigned)(misa >> (__riscv_xlen - 2));
     static const unsigned widths[] = { 0, 32, 64, 128 };
+    unsigned mxl = (unsigned)(misa >> (__riscv_xlen - 2));
 
+    /* misa may read as zero: "not implemented" (Priv 3.1.1). */
+    if (misa == 0) {
+        printf("isa     : unknown (misa is 0)\n");
+        return;
+    }
     printf("isa     : rv%u%c", widths[mxl],
            misa & (1ul << ('i' - 'a')) ? 'i' : 'e');
     for (const char *c = order; *c; c++) {

@@ -12,7 +12,10 @@
 _start:
     bnez    a0, park
 
-    /* The linker relaxes gp-relative accesses: gp must not be relaxed. */
+    /*
+     * The linker turns accesses near __global_pointer$ into gp-relative
+     * ones; the one that sets gp must stay as written.
+     */
     .option push
     .option norelax
     la      gp, __global_pointer$

@@ -1,6 +1,6 @@
-// kiln_apb_timer: the common cosim timer (docs/cosim.md, "The timer
-// register map") as an AMBA APB4 slave (ARM IHI 0024C), clocked at
-// 100 MHz: one tick is one PCLK period, 10 ns.
+// kiln_apb_timer: the common cosim timer register map (docs/cosim.md),
+// shared with the C and SystemC timers, as an AMBA APB4 slave (ARM IHI
+// 0024C), clocked at 100 MHz: one tick is one PCLK period, 10 ns.
 //
 //   0x00 CTRL    bit 0 EN (count), bit 1 IE (interrupt enable),
 //                bit 2 PERIODIC (COUNT restarts at 0 on a match)

@@ -1,6 +1,6 @@
 /*
- * A TLM-2.0 model of the cosim timer, the one register map that kiln's C,
- * SystemC and RTL timers share (docs/cosim.md, "The common timer"):
+ * A TLM-2.0 model of the cosim timer: the common timer register map that
+ * kiln's C, SystemC and RTL timers share (docs/cosim.md):
  *
  *     0x00  CTRL    bit 0 EN (count), bit 1 IE (interrupt enable),
  *                   bit 2 PERIODIC (restart at 0 on a match)

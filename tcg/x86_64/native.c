@@ -324,13 +324,17 @@ static void cache_drop(GArray *cache, uint64_t off, unsigned size)
 
 /*
  * Forward pass: rename temps through mov and forwarded ld_env, fold
- * constants.  Backward pass: which ops matter, and each temp's last use.
+ * constants.  Backward pass: which ops matter (dead values, env stores
+ * overwritten before anything could see them), and each temp's last use.
+ * Exceptions and stops happen only in calls and guest memory accesses,
+ * so between two of those env need not be current.
  */
 static void analyse(Analysis *an, const IrFunc *f)
 {
     IrTemp *rename = g_new(IrTemp, f->nb_temps ? f->nb_temps : 1);
     g_autoptr(GArray) cache = g_array_new(false, false, sizeof(EnvCache));
     g_autofree bool *placed = g_new0(bool, f->nb_labels ? f->nb_labels : 1);
+    g_autoptr(GArray) overwritten = g_array_new(false, false, sizeof(EnvCache));
 
     an->f = f;
     an->ops = g_memdup2(f->ops, f->nb_ops * sizeof(IrOp));
@@ -435,6 +439,45 @@ static void analyse(Analysis *an, const IrFunc *f)
 
         if (!an->live[i]) {
             continue;
+        }
+        switch ((IrOpcode)op->opc) {
+        case IR_st_env:
+            /*
+             * A store that a later one overwrites, with nothing between
+             * that could read env or leave the block, is dead.
+             */
+            for (guint k = 0; k < overwritten->len; k++) {
+                EnvCache *e = &g_array_index(overwritten, EnvCache, k);
+
+                if (e->off == op->args[1] && e->size == op->args[2]) {
+                    an->live[i] = false;
+                    break;
+                }
+            }
+            if (!an->live[i]) {
+                continue;
+            }
+            {
+                EnvCache e = { op->args[1], (unsigned)op->args[2], 0 };
+
+                g_array_append_val(overwritten, e);
+            }
+            break;
+        case IR_ld_env:
+            cache_drop(overwritten, op->args[1], (unsigned)op->args[2]);
+            break;
+        case IR_call:
+        case IR_guest_ld:
+        case IR_guest_st:
+        case IR_set_label:
+        case IR_br:
+        case IR_brcond:
+        case IR_goto_tb:
+        case IR_exit_tb:
+            g_array_set_size(overwritten, 0);
+            break;
+        default:
+            break;
         }
         if (op_is_pure(op->opc)) {
             bool used = false;

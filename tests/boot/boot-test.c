@@ -194,9 +194,12 @@ static void test_opensbi_uboot(gconstpointer data)
     console_expect(c, "hello-kiln\r\n" UBOOT_PROMPT,
                    "the answer to `echo hello-kiln`", COMMAND_TIMEOUT_S);
 
-    /* SBI SRST -> OpenSBI -> the syscon-poweroff node -> test finisher. */
+    /*
+     * SBI SRST -> OpenSBI -> the test finisher.  U-Boot first waits
+     * 100 ms of virtual time, polling: a boot-sized wait.
+     */
     console_send(c, "poweroff\n");
-    status = console_wait_exit(c, COMMAND_TIMEOUT_S);
+    status = console_wait_exit(c, BOOT_TIMEOUT_S);
     g_assert_cmpint(status, ==, 0);
 }
 

@@ -343,7 +343,8 @@ static Reply kiln_recv(const char *what)
 static void kiln_serve_dma(const Reply &req)
 {
     const CosimDma &d = req.msg.u.dma;
-    bool in = d.addr >= BOARD_BASE && d.addr + d.size <= BOARD_BASE + BOARD_SIZE;
+    bool in = d.addr >= BOARD_BASE &&
+              d.addr + d.size <= BOARD_BASE + BOARD_SIZE;
     CosimMsg resp = {};
 
     resp.hdr.type = COSIM_DMA_RESP;

@@ -5,8 +5,8 @@
  * programmed at the same instants and must agree to the ns: enabled at T
  * with LOAD = N, MATCH is set at T + N * 10 ns and not a ns sooner; the
  * SystemC timer's line (intercepted) rises then, and the C timer's is
- * pending at the PLIC then.  Periodic mode matches again N * 10 ns later; clearing
- * STATUS lowers the line.
+ * pending at the PLIC then.  Periodic mode matches again N * 10 ns later;
+ * clearing STATUS lowers the line.
  *
  * Each test has a board of its own (the virt board plus the two bridges,
  * at the windows and PLIC sources of dts/cosim-soc.dts) in a fresh
@@ -28,7 +28,8 @@
 #define PLIC            0x0c000000u
 #define PLIC_PRIORITY(src)      (PLIC + 4 * (src))
 #define PLIC_PENDING(src)       (PLIC + 0x1000 + 4 * ((src) / 32))
-#define PLIC_ENABLE(ctx, src)   (PLIC + 0x2000 + 0x80 * (ctx) + 4 * ((src) / 32))
+#define PLIC_ENABLE(ctx, src)   (PLIC + 0x2000 + 0x80 * (ctx) + \
+                                 4 * ((src) / 32))
 #define PLIC_CLAIM(ctx)         (PLIC + 0x200004 + 0x1000 * (ctx))
 
 /* The common timer register map (docs/cosim.md). */
@@ -81,6 +82,23 @@ static Rig *rig_start(bool tcp)
     return r;
 }
 
+/* Remove DIR and what is in it: the board, and the ipc:// socket files
+ * ZeroMQ leaves behind. */
+static void remove_dir(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    g_assert_nonnull(d);
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+
+        g_unlink(path);
+    }
+    g_dir_close(d);
+    g_assert_cmpint(g_rmdir(dir), ==, 0);
+}
+
 static void rig_finish(Rig *r)
 {
     qtest_quit(r->s);
@@ -88,8 +106,7 @@ static void rig_finish(Rig *r)
     g_assert_cmpint(model_proc_wait(r->c, 10000), ==, 0);
     model_proc_free(r->sc);
     model_proc_free(r->c);
-    g_unlink(r->board);
-    g_rmdir(r->dir);
+    remove_dir(r->dir);
     g_free(r->board);
     g_free(r->dir);
     g_free(r);
@@ -312,6 +329,21 @@ static void test_system_reset(void)
     rig_finish(r);
 }
 
+/* Without kiln, the program gives up after its --timeout-ms, status 1. */
+static void test_no_kiln(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("kiln-sc-timer-XXXXXX", NULL);
+    g_autofree char *ep = g_strdup_printf("ipc://%s/sc-timer.sock", dir);
+    ModelProc *p = model_proc_start(cosim_env("KILN_SC_TIMER"),
+                                    "--timeout-ms=100", ep, NULL);
+    int status = model_proc_wait(p, 10000);
+
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    model_proc_free(p);
+    remove_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -323,5 +355,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cosim/sc-timer/periodic", test_periodic);
     g_test_add_func("/cosim/sc-timer/line-follows-ie", test_line_follows_ie);
     g_test_add_func("/cosim/sc-timer/system-reset", test_system_reset);
+    g_test_add_func("/cosim/sc-timer/no-kiln", test_no_kiln);
     return g_test_run();
 }

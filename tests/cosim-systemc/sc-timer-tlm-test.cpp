@@ -80,7 +80,8 @@ static tlm::tlm_response_status transport(tlm::tlm_command cmd, uint64_t addr,
     trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     bench->socket->b_transport(trans, delay);
     /* The registers answer in no time. */
-    g_assert_cmpuint(delay.value(), ==, sc_time((double)delay_ns, SC_NS).value());
+    g_assert_cmpuint(delay.value(), ==,
+                     sc_time((double)delay_ns, SC_NS).value());
     step(0);
     return trans.get_response_status();
 }

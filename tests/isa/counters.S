@@ -5,10 +5,10 @@
  * instructions, mret included, do.
  *
  * Writing minstret: "a value written to instret by one instruction will
- * be the value read by the following instruction" (Unpriv 20191213 9.1;
- * Priv 3.1.11: a CSR write takes effect after the writing instruction
- * has otherwise completed, and the write is done instead of the
- * increment).  So "csrw minstret, 100; csrr a0, minstret" gives a0 = 100,
+ * be the value read by the following instruction" (Unpriv 20191213 9.1:
+ * the write is done instead of the increment; Priv 3.1.11: a CSR write
+ * takes effect after the writing instruction has otherwise completed).
+ * So "csrw minstret, 100; csrr a0, minstret" gives a0 = 100,
  * and one more csrr reads 101.  On RV32 minstret and mcycle are the low
  * halves: writing them leaves minstreth/mcycleh alone, and the count
  * carries into the high half.
@@ -17,8 +17,10 @@
  * from U also in scounteren (3.1.12, 4.1.5); time reads the CLINT's mtime.
  * mcountinhibit.IR, when it can be set, stops minstret (3.1.13).
  *
- * QEMU without -icount counts host time, not instructions: only kiln
- * gives these exact values.
+ * QEMU without -icount counts host time, not instructions; with it,
+ * QEMU 7.2 also counts an ecall, an illegal instruction and the
+ * instruction that writes minstret, against Priv 3.3.1 ("ECALL and
+ * EBREAK ... are not considered to retire") and Unpriv 9.1.
  */
 #include "test.h"
 
@@ -53,8 +55,8 @@ TEST_BEGIN
     CHECK(3, a1, 1)
 
     /*
-     * A trap: ecall does not retire; the handler's four instructions, the
-     * last its mret, do.
+     * A trap: ecall does not retire (Priv 3.3.1); the handler's four
+     * instructions, the last its mret, do.
      */
     li gp, 4
     SET_MTVEC(skip_handler)

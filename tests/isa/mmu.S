@@ -14,14 +14,14 @@
  * an invalid PTE (load, store, fetch; mtval = the virtual address),
  * missing R/W/X, W without R, a pointer PTE at the last level, a
  * misaligned superpage, a non-canonical address and reserved PTE bits;
- * an instruction across two pages and a misaligned load across two
- * pages (mtval = the faulting part); the U bit for S
- * (SUM; S never executes U pages) and for U; MXR; A and D set by
+ * an instruction across two pages and a misaligned load across two pages
+ * (mtval = the part that faulted); the U bit for S (SUM, also when S sets
+ * it itself; S never executes U pages) and for U; MXR; A and D set by
  * hardware (the Svadu behaviour QEMU and kiln share; the spec also allows
  * a page fault); sfence.vma after S mode rewrites a PTE; MPRV with MPP
  * for M-mode loads, stores and AMOs, with SUM and MXR; a page fault
- * delegated to S; a PTE that PMP
- * denies (an access fault, 4.3.2 step 2); satp's WARL mode.
+ * delegated to S; a PTE that PMP denies (an access fault, 4.3.2 step 2);
+ * satp's WARL mode.
  */
 #include "test.h"
 
@@ -153,6 +153,16 @@ rt_remap_va:
     lw a0, 0(a1)
     SPTE a3, 0(a4)
     sfence.vma a1
+    lw a5, 0(a1)
+    ecall
+/*
+ * Set SUM (a3 = MSTATUS_SUM) and read a1 into a0, clear it and read a1
+ * again into a5: a change of SUM needs no sfence.vma (4.1.1).
+ */
+rt_sum:
+    csrs sstatus, a3
+    lw a0, 0(a1)
+    csrc sstatus, a3
     lw a5, 0(a1)
     ecall
     .balign PAGE
@@ -299,6 +309,15 @@ TEST_BEGIN
     CHECK(28, s8, CAUSE_FETCH_PAGE_FAULT)
     li t0, MSTATUS_SUM
     csrc mstatus, t0
+
+    /* SUM changed by S mode itself takes effect at once */
+    li a1, TEST_VA + 4 * PAGE
+    li a3, MSTATUS_SUM
+    li a5, 0
+    RUN_S(rt_sum)
+    CHECK(81, a0, 0x33333333)
+    CHECK(82, s8, CAUSE_LOAD_PAGE_FAULT)
+    CHECK(83, a5, 0)
 
     /* ... and from U: U pages only */
     li a1, TEST_VA + 4 * PAGE

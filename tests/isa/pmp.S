@@ -10,27 +10,19 @@
  */
 #include "test.h"
 
-/* Entry N (0-3, all in pmpcfg0's low word): address ADDR, config CFG. */
-#define PMP_SET(n, addr, cfg)                                           \
-    li t6, addr;                                                        \
-    csrw pmpaddr##n, t6;                                                \
-    PMP_CFG(n, cfg)
-
+/* The config of entry N (0-3, all in pmpcfg0's low word) becomes CFG. */
 #define PMP_CFG(n, cfg)                                                 \
     li t6, 0xff << (8 * (n));                                           \
     csrc pmpcfg0, t6;                                                   \
     li t6, (cfg) << (8 * (n));                                          \
     csrs pmpcfg0, t6
 
-/* pmpaddr of a NAPOT region of SIZE bytes at BASE (both powers of 2). */
-#define NAPOT(base, size) (((base) >> 2) | (((size) >> 3) - 1))
-
 /*
  * Check N: the instructions after the first argument, run in U (TRY_U)
  * or S mode (TRY_S), end with CAUSE: a fault, or CAUSE_ECALL_U /
  * CAUSE_ECALL_S when they all succeeded.
  */
-#define TRY_U(n, cause, ...)                                        \
+#define TRY_U(n, cause, ...)                                            \
     GOTO_U(19980f);                                                     \
 19980:                                                                  \
     EXPECT_TRAP(19981f);                                                \
@@ -39,7 +31,7 @@
 19981:                                                                  \
     CHECK(n, s8, cause)
 
-#define TRY_S(n, cause, ...)                                        \
+#define TRY_S(n, cause, ...)                                            \
     GOTO_S(19982f);                                                     \
 19982:                                                                  \
     EXPECT_TRAP(19983f);                                                \

@@ -524,7 +524,7 @@ static void place_program(Program *p, uint8_t *code)
                                                            it->insn2, 0x67) }, 4);
             break;
         }
-        memcpy(code + it->pos, &w, it->len);
+        memcpy(code + it->pos, &w, MIN(it->len, 4u));
     }
 }
 
@@ -656,7 +656,7 @@ static void run_random(unsigned count, uint32_t seed)
         if (a.mcause) {
             traps++;
             causes[a.mcause & 15]++;
-            before_trap += (a.mepc - CODE);
+            before_trap += a.mepc >= CODE && a.mepc < TRAP ? a.mepc - CODE : 0;
         }
     }
     g_test_message("%u programs, %u trapped (illegal %u, load access %u, "
