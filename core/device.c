@@ -85,6 +85,8 @@ static const char *prop_type_name(PropType t)
         return "bool";
     case PROP_TYPE_STRING:
         return "str";
+    case PROP_TYPE_STRLIST:
+        return "strlist";
     case PROP_TYPE_LINK:
         return "link";
     }
@@ -160,6 +162,9 @@ bool device_print_model_help(const char *name, FILE *out, GError **errp)
             break;
         case PROP_TYPE_LINK:
             fprintf(out, " (a phandle in the DT)");
+            break;
+        case PROP_TYPE_STRLIST:
+            fprintf(out, " (a DT string list; comma-separated in -global)");
             break;
         }
         fprintf(out, "%s%s\n", p->help ? " - " : "", p->help ? p->help : "");
@@ -282,6 +287,24 @@ bool device_set_prop_string(Device *dev, const char *name, const char *value,
     return true;
 }
 
+bool device_set_prop_strlist(Device *dev, const char *name,
+                             const char *const *list, GError **errp)
+{
+    const PropDesc *p = find_prop_typed(dev, name, errp);
+    char ***field;
+
+    if (!p) {
+        return false;
+    }
+    if (p->type != PROP_TYPE_STRLIST) {
+        return prop_type_error(dev, p, "string list", errp);
+    }
+    field = prop_field(dev, p);
+    g_strfreev(*field);
+    *field = g_strdupv((char **)list);
+    return true;
+}
+
 bool device_set_prop_link(Device *dev, const char *name, Device *target,
                           GError **errp)
 {
@@ -366,6 +389,12 @@ bool device_set_prop_parse(Device *dev, const char *name, const char *text,
         return device_set_prop_bool(dev, name, b, errp);
     case PROP_TYPE_STRING:
         return device_set_prop_string(dev, name, text, errp);
+    case PROP_TYPE_STRLIST: {
+        g_auto(GStrv) list = g_strsplit(text, ",", -1);
+
+        return device_set_prop_strlist(dev, name, (const char *const *)list,
+                                       errp);
+    }
     case PROP_TYPE_LINK:
         target = device_resolve_path(tree_root(dev), text);
         if (!target) {
@@ -407,6 +436,11 @@ char *device_prop_format(const Device *dev, const PropDesc *p)
     case PROP_TYPE_STRING:
         s = *(char **)prop_field(dev, p);
         return g_strdup(s ? s : "");
+    case PROP_TYPE_STRLIST: {
+        char **list = *(char ***)prop_field(dev, p);
+
+        return list ? g_strjoinv(",", list) : g_strdup("");
+    }
     case PROP_TYPE_LINK:
         target = *(Device **)prop_field(dev, p);
         return g_strdup(target ? target->path : "");
@@ -545,6 +579,7 @@ Device *device_new(const DeviceDesc *desc, const char *name, Device *parent)
             *(char **)prop_field(dev, p) = g_strdup(p->def_str);
             break;
         case PROP_TYPE_LINK:
+        case PROP_TYPE_STRLIST:
             break;
         }
     }
@@ -678,6 +713,8 @@ void device_free(Device *dev)
     for (const PropDesc *p = dev->desc->props; p && p->name; p++) {
         if (p->type == PROP_TYPE_STRING) {
             g_free(*(char **)prop_field(dev, p));
+        } else if (p->type == PROP_TYPE_STRLIST) {
+            g_strfreev(*(char ***)prop_field(dev, p));
         }
     }
     n = count_lines(dev->desc->outputs);

@@ -234,6 +234,8 @@ static const char *prop_qom_type(PropType t)
         return "bool";
     case PROP_TYPE_STRING:
         return "string";
+    case PROP_TYPE_STRLIST:
+        return "strList";
     case PROP_TYPE_LINK:
         return "link";
     }

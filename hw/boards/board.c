@@ -657,6 +657,23 @@ static bool board_set_prop(Builder *b, Device *dev, const PropDesc *p,
         }
         ok = device_set_prop_string(dev, p->name, val, &err);
         break;
+    case PROP_TYPE_STRLIST: {
+        /* A DT string list: NUL-terminated strings back to back. */
+        g_autoptr(GPtrArray) list = g_ptr_array_new();
+
+        if (len < 1 || ((const char *)val)[len - 1] != '\0') {
+            return board_error(b, errp, src, p->name,
+                               "expected a list of strings");
+        }
+        for (const char *str = val; str < (const char *)val + len;
+             str += strlen(str) + 1) {
+            g_ptr_array_add(list, (gpointer)str);
+        }
+        g_ptr_array_add(list, NULL);
+        ok = device_set_prop_strlist(dev, p->name,
+                                     (const char *const *)list->pdata, &err);
+        break;
+    }
     case PROP_TYPE_LINK:
         if (len != 4) {
             return board_error(b, errp, src, p->name,

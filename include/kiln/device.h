@@ -50,6 +50,8 @@ typedef enum PropType {
     PROP_TYPE_U64,
     PROP_TYPE_BOOL,
     PROP_TYPE_STRING,   /* char * owned by the device */
+    PROP_TYPE_STRLIST,  /* char ** (NULL-terminated) owned by the device;
+                           a DT string list such as riscv,isa-extensions */
     PROP_TYPE_LINK,     /* Device * to another device (DT: a phandle) */
 } PropType;
 
@@ -77,6 +79,8 @@ typedef struct PropDesc {
 #define PROP_STRING(n, T, f, d) \
     { .name = (n), .type = PROP_TYPE_STRING, .offset = offsetof(T, f), \
       .def_str = (d) }
+#define PROP_STRLIST(n, T, f) \
+    { .name = (n), .type = PROP_TYPE_STRLIST, .offset = offsetof(T, f) }
 #define PROP_LINK(n, T, f) \
     { .name = (n), .type = PROP_TYPE_LINK, .offset = offsetof(T, f) }
 #define PROP_END { .name = NULL }
@@ -216,6 +220,9 @@ bool device_set_prop_string(Device *dev, const char *name, const char *value,
                             GError **errp);
 bool device_set_prop_link(Device *dev, const char *name, Device *target,
                           GError **errp);
+/* LIST is NULL-terminated and copied. */
+bool device_set_prop_strlist(Device *dev, const char *name,
+                             const char *const *list, GError **errp);
 /* Parse TEXT by the property's type ("-global ns16550.reg-shift=2"). */
 bool device_set_prop_parse(Device *dev, const char *name, const char *text,
                            GError **errp);

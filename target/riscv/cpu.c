@@ -42,81 +42,114 @@ uint64_t riscv_cpu_mip(RiscvCpu *cpu)
 
 /* --- ISA string --- */
 
-static const struct {
-    const char *name;
-    uint32_t ext;
-} multi_letter_exts[] = {
-    { "zicsr", EXT_ZICSR }, { "zifencei", EXT_ZIFENCEI },
-    { "zicntr", EXT_ZICNTR }, { "zba", EXT_ZBA }, { "zbb", EXT_ZBB },
-    { "zbs", EXT_ZBS },
-};
+
+/* The EXT_* bits of one extension name ("m", "zicsr", "g"), or 0. */
+static uint32_t extension_bits(const char *name)
+{
+    static const struct {
+        const char *name;
+        uint32_t ext;
+    } names[] = {
+        { "i", EXT_I }, { "m", EXT_M }, { "a", EXT_A },
+        { "f", EXT_F | EXT_ZICSR }, { "d", EXT_D }, { "c", EXT_C },
+        { "g", EXT_I | EXT_M | EXT_A | EXT_F | EXT_D | EXT_ZICSR |
+               EXT_ZIFENCEI },
+        { "zicsr", EXT_ZICSR }, { "zifencei", EXT_ZIFENCEI },
+        { "zicntr", EXT_ZICNTR }, { "zba", EXT_ZBA }, { "zbb", EXT_ZBB },
+        { "zbs", EXT_ZBS },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (strcmp(name, names[i].name) == 0) {
+            return names[i].ext;
+        }
+    }
+    return 0;
+}
+
+static bool unsupported(const char *prop, const char *value, const char *ext,
+                        GError **errp)
+{
+    g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
+                "%s \"%s\": extension '%s' is not supported by kiln", prop,
+                value, ext);
+    return false;
+}
 
 /* "rv64imafdc_zicsr_zifencei_zba": base, single letters, then _names. */
-static bool parse_isa(RiscvCpu *cpu, GError **errp)
+static bool parse_isa_string(const char *value, unsigned *xlen,
+                             uint32_t *exts, GError **errp)
 {
-    g_autofree char *isa = g_ascii_strdown(cpu->isa, -1);
+    g_autofree char *isa = g_ascii_strdown(value, -1);
     g_auto(GStrv) parts = NULL;
-    const char *p;
 
     if (g_str_has_prefix(isa, "rv64")) {
-        cpu->xlen = 64;
+        *xlen = 64;
     } else if (g_str_has_prefix(isa, "rv32")) {
-        cpu->xlen = 32;
+        *xlen = 32;
     } else {
         g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
-                    "riscv,isa \"%s\" does not start with rv32 or rv64",
-                    cpu->isa);
+                    "riscv,isa \"%s\" does not start with rv32 or rv64", value);
         return false;
     }
     parts = g_strsplit(isa + 4, "_", -1);
-    cpu->exts = EXT_S | EXT_U;
-    for (p = parts[0]; *p; p++) {
-        switch (*p) {
-        case 'i':
-            cpu->exts |= EXT_I;
-            break;
-        case 'm':
-            cpu->exts |= EXT_M;
-            break;
-        case 'a':
-            cpu->exts |= EXT_A;
-            break;
-        case 'f':
-            cpu->exts |= EXT_F | EXT_ZICSR;
-            break;
-        case 'd':
-            cpu->exts |= EXT_D;
-            break;
-        case 'c':
-            cpu->exts |= EXT_C;
-            break;
-        case 'g':
-            cpu->exts |= EXT_I | EXT_M | EXT_A | EXT_F | EXT_D | EXT_ZICSR |
-                         EXT_ZIFENCEI;
-            break;
-        default:
-            g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
-                        "riscv,isa \"%s\": extension '%c' is not supported "
-                        "by kiln", cpu->isa, *p);
-            return false;
+    for (const char *p = parts[0]; *p; p++) {
+        char letter[2] = { *p, 0 };
+        uint32_t bits = extension_bits(letter);
+
+        if (!bits) {
+            return unsupported("riscv,isa", value, letter, errp);
         }
+        *exts |= bits;
     }
     for (size_t i = 1; parts[i]; i++) {
-        size_t k;
+        uint32_t bits = *parts[i] ? extension_bits(parts[i]) : 0;
 
-        for (k = 0; k < ARRAY_SIZE(multi_letter_exts); k++) {
-            if (strcmp(parts[i], multi_letter_exts[k].name) == 0) {
-                cpu->exts |= multi_letter_exts[k].ext;
-                break;
-            }
+        if (*parts[i] && !bits) {
+            return unsupported("riscv,isa", value, parts[i], errp);
         }
-        if (k == ARRAY_SIZE(multi_letter_exts) && *parts[i]) {
+        *exts |= bits;
+    }
+    return true;
+}
+
+/*
+ * The hart's ISA from its node: riscv,isa-base with riscv,isa-extensions
+ * (the current binding), or the riscv,isa string; when a node has both,
+ * they must say the same.
+ */
+static bool parse_isa(RiscvCpu *cpu, GError **errp)
+{
+    uint32_t from_list = 0;
+    unsigned xlen = 0;
+
+    cpu->exts = 0;
+    if (!parse_isa_string(cpu->isa, &cpu->xlen, &cpu->exts, errp)) {
+        return false;
+    }
+    if (cpu->isa_extensions) {
+        for (size_t i = 0; cpu->isa_extensions[i]; i++) {
+            g_autofree char *name = g_ascii_strdown(cpu->isa_extensions[i], -1);
+            uint32_t bits = extension_bits(name);
+
+            if (!bits) {
+                return unsupported("riscv,isa-extensions", name, name, errp);
+            }
+            from_list |= bits;
+        }
+        if (cpu->isa_base && !parse_isa_string(cpu->isa_base, &xlen,
+                                               &from_list, errp)) {
+            return false;
+        }
+        if ((from_list | EXT_ZICNTR) != (cpu->exts | EXT_ZICNTR) ||
+            (xlen && xlen != cpu->xlen)) {
             g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
-                        "riscv,isa \"%s\": extension '%s' is not supported "
-                        "by kiln", cpu->isa, parts[i]);
+                        "riscv,isa \"%s\" and riscv,isa-extensions do not "
+                        "name the same extensions", cpu->isa);
             return false;
         }
     }
+    cpu->exts |= EXT_S | EXT_U;
     if (!(cpu->exts & EXT_I)) {
         g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
                     "riscv,isa \"%s\": kiln needs the I base", cpu->isa);
@@ -242,6 +275,8 @@ static void riscv_cpu_finalize(Device *dev)
 static const PropDesc riscv_cpu_props[] = {
     PROP_U32("reg", RiscvCpu, hartid, 0),
     PROP_STRING("riscv,isa", RiscvCpu, isa, "rv64imafdc_zicsr_zifencei"),
+    PROP_STRING("riscv,isa-base", RiscvCpu, isa_base, NULL),
+    PROP_STRLIST("riscv,isa-extensions", RiscvCpu, isa_extensions),
     PROP_STRING("mmu-type", RiscvCpu, mmu_type, NULL),
     PROP_U32_RANGE("timebase-frequency", RiscvCpu, timebase_hz, 10000000, 1,
                    UINT32_MAX),

@@ -151,6 +151,8 @@ typedef struct RiscvCpu {
     /* --- properties (from the DT node) --- */
     uint32_t hartid;            /* DT "reg" */
     char *isa;                  /* DT "riscv,isa" */
+    char *isa_base;             /* DT "riscv,isa-base" */
+    char **isa_extensions;      /* DT "riscv,isa-extensions" */
     char *mmu_type;             /* DT "mmu-type" */
     uint32_t timebase_hz;       /* /cpus/timebase-frequency */
     uint32_t exts;              /* EXT_* the hart has */

@@ -234,7 +234,6 @@ typedef struct Analysis {
     IrOp *ops;                  /* the IR with temps renamed */
     bool *live;                 /* per op: emit it */
     TempInfo *t;
-    int nb_slots;
 } Analysis;
 
 static bool op_is_pure(IrOpcode opc)
@@ -335,6 +334,8 @@ static void analyse(Analysis *an, const IrFunc *f)
     g_autoptr(GArray) cache = g_array_new(false, false, sizeof(EnvCache));
     g_autofree bool *placed = g_new0(bool, f->nb_labels ? f->nb_labels : 1);
     g_autoptr(GArray) overwritten = g_array_new(false, false, sizeof(EnvCache));
+    g_autofree bool *stop_check = g_new0(bool, f->nb_ops ? f->nb_ops : 1);
+    bool called = false;
 
     an->f = f;
     an->ops = g_memdup2(f->ops, f->nb_ops * sizeof(IrOp));
@@ -353,6 +354,13 @@ static void analyse(Analysis *an, const IrFunc *f)
         bool all_const = def->nb_in > 0;
 
         an->live[i] = true;
+        /* The code tests exit_request at a boundary after a call (gen_op). */
+        if (op->opc == IR_call || op->opc == IR_guest_ld || op->opc == IR_guest_st) {
+            called = true;
+        } else if (op->opc == IR_insn_start) {
+            stop_check[i] = called;
+            called = false;
+        }
         for (unsigned k = 0; k < def->nb_in; k++) {
             IrTemp s = resolve(rename, (IrTemp)op->args[def->nb_out + k]);
 
@@ -466,6 +474,12 @@ static void analyse(Analysis *an, const IrFunc *f)
         case IR_ld_env:
             cache_drop(overwritten, op->args[1], (unsigned)op->args[2]);
             break;
+        case IR_insn_start:
+            /* A boundary after a call may stop the block: env must be current. */
+            if (!stop_check[i]) {
+                break;
+            }
+            /* fall through */
         case IR_call:
         case IR_guest_ld:
         case IR_guest_st:
