@@ -27,8 +27,8 @@ static const struct {
     { "mmu", LOG_MMU, "page table walks and MMU faults" },
     { "exec", LOG_EXEC, "each translation block executed" },
     { "device", LOG_DEVICE, "board assembly and device model decisions" },
-    { "cosim", LOG_COSIM, "cosim bridges: links, late interrupts, models' "
-      "timing" },
+    { "cosim", LOG_COSIM, "cosim bridges: links made, late interrupts, "
+      "ignored next_event" },
 };
 
 void log_set_program_name(const char *name)

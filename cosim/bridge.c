@@ -836,7 +836,7 @@ _Static_assert(ARRAY_SIZE(bridge_regions) == BRIDGE_MAX_WINDOWS + 1,
 
 static const LineDesc bridge_outputs[] = {
     { .name = "irq", .offset = offsetof(CosimBridge, irq),
-      .help = "one per DT interrupts entry; the models set them" },
+      .help = "driven by the models behind the bridge (IRQ messages)" },
     LINES_END
 };
 

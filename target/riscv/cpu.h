@@ -219,6 +219,12 @@ uint64_t riscv_fetch_paddr(RiscvCpu *cpu, uint64_t vaddr);
 /* Fetch an instruction halfword at VADDR (raises on fault). */
 uint16_t riscv_fetch16(RiscvCpu *cpu, uint64_t vaddr);
 void riscv_tlb_flush(RiscvCpu *cpu);
+/*
+ * Code was just translated from the physical page of PADDR: no hart's TLB
+ * may let stores reach that page directly any more, so that a store there
+ * goes through the slow path and invalidates the code (self-modifying code).
+ */
+void riscv_tlb_protect_code(uint64_t paddr);
 /* Host address of the RAM holding physical PADDR, or NULL. */
 uint8_t *riscv_phys_host(RiscvCpu *cpu, uint64_t paddr);
 

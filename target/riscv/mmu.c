@@ -38,6 +38,24 @@ void riscv_tlb_flush(RiscvCpu *cpu)
     memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
 }
 
+void riscv_tlb_protect_code(uint64_t paddr)
+{
+    GPtrArray *cpus = riscv_cpus();
+    uint64_t page = paddr & PAGE_MASK;
+
+    for (guint i = 0; i < cpus->len; i++) {
+        RiscvCpu *cpu = g_ptr_array_index(cpus, i);
+
+        for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++) {
+            for (unsigned k = 0; k < TLB_SIZE; k++) {
+                if (cpu->tlb[idx][k].paddr == page) {
+                    cpu->tlb[idx][k].host_write = false;
+                }
+            }
+        }
+    }
+}
+
 unsigned riscv_data_mmu_idx(RiscvCpu *cpu)
 {
     if (cpu->priv == PRV_M && (cpu->mstatus & MSTATUS_MPRV)) {

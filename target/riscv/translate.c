@@ -611,8 +611,19 @@ TranslationBlock *riscv_tb_find(RiscvCpu *cpu, uint64_t budget)
     if (!tb || tb->pc != pc || tb->phys_pc != phys_pc || tb->flags != flags) {
         tb = tb_lookup(pc, phys_pc, flags);
         if (!tb) {
+            bool new_code_page[2] = { !tb_page_has_code(phys_pc), false };
+
             tb = translate_block(cpu, pc, phys_pc, flags, TB_MAX_INSNS);
+            new_code_page[1] = tb->phys_page2 != UINT64_MAX &&
+                               !tb_page_has_code(tb->phys_page2);
             tb_insert(tb);
+            /* Stores to a page that now holds code must take the slow path. */
+            if (new_code_page[0]) {
+                riscv_tlb_protect_code(phys_pc);
+            }
+            if (new_code_page[1]) {
+                riscv_tlb_protect_code(tb->phys_page2);
+            }
         }
         *slot = tb;
     }
