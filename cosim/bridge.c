@@ -149,6 +149,20 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+/*
+ * Text from the model (its name, an ERROR) goes into kiln's one error
+ * line: whatever is not printable becomes a space.
+ */
+static char *one_line(char *text)
+{
+    for (char *p = text; *p; p++) {
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f) {
+            *p = ' ';
+        }
+    }
+    return text;
+}
+
 static void trace_time(FILE *f, uint64_t t)
 {
     if (t == COSIM_TIME_NEVER) {
@@ -297,15 +311,13 @@ static char *bridge_wait(CosimBridge *s, const BridgeWait *w, CosimMsg *reply)
             return g_strdup_printf("waiting for %s: %s", w->what,
                                    zmq_strerror(errno));
         }
-        if (items[1].revents && bridge_disconnected(s)) {
-            return g_strdup_printf("the model closed the link while kiln "
-                                   "waited for %s", w->what);
-        }
-        if (n <= 0 || !items[0].revents) {
-            continue;
-        }
         n = zmq_recv(s->sock, s->rx, sizeof(s->rx), ZMQ_DONTWAIT);
         if (n < 0) {
+            /* Messages first: a model may answer, then go. */
+            if (items[1].revents && bridge_disconnected(s)) {
+                return g_strdup_printf("the model closed the link while "
+                                       "kiln waited for %s", w->what);
+            }
             continue;
         }
         deadline = g_get_monotonic_time() + (gint64)s->timeout_ms * 1000;
@@ -336,11 +348,14 @@ static char *bridge_wait(CosimBridge *s, const BridgeWait *w, CosimMsg *reply)
                 return err;
             }
             continue;
-        case COSIM_ERROR:
+        case COSIM_ERROR: {
+            g_autofree char *text = g_strndup((const char *)reply->data,
+                                              reply->data_len);
+
             return g_strdup_printf("the model reported an error while kiln "
-                                   "waited for %s: %.*s", w->what,
-                                   (int)reply->data_len,
-                                   (const char *)reply->data);
+                                   "waited for %s: %s", w->what,
+                                   one_line(text));
+        }
         case COSIM_BYE:
             return g_strdup_printf("the model said BYE while kiln waited for "
                                    "%s", w->what);
@@ -626,6 +641,7 @@ static char *bridge_hello(CosimBridge *s)
     }
     memcpy(s->peer, reply.u.hello.name, COSIM_NAME_LEN);
     s->peer[COSIM_NAME_LEN] = '\0';
+    one_line(s->peer);
     if (reply.u.hello.version != COSIM_VERSION) {
         CosimMsg bye = { .hdr = { .type = COSIM_ERROR } };
         g_autofree char *text = g_strdup_printf(
@@ -708,6 +724,8 @@ static bool bridge_realize(Device *dev, GError **errp)
         dev->regs[i].mr->opaque = &s->windows[i];
     }
     timer_init(&s->timer, bridge_on_timer, s);
+    /* A counter, whatever a DT or -global set it to. */
+    s->late_irqs = 0;
     s->next_event = COSIM_TIME_NEVER;
     s->posted_sync = COSIM_TIME_NEVER;
     s->model_time = (uint64_t)clock_now();

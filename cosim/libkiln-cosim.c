@@ -143,17 +143,20 @@ static int model_protocol_error(CosimModel *m, const char *fmt, ...)
 static int model_protocol_error(CosimModel *m, const char *fmt, ...)
 {
     CosimMsg msg = { .hdr = { .type = COSIM_ERROR, .timestamp = m->now } };
+    char text[sizeof(m->error)];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(m->error, sizeof(m->error), fmt, ap);
+    vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    msg.data = (const uint8_t *)m->error;
-    msg.data_len = (uint32_t)strlen(m->error);
-    if (!m->failed) {
+    msg.data = (const uint8_t *)text;
+    msg.data_len = (uint32_t)strlen(text);
+    if (!m->failed && m->sock) {
         model_send(m, &msg);
     }
+    /* This is the error to report, whether or not kiln could be told. */
     m->failed = true;
+    memcpy(m->error, text, sizeof(text));
     return -1;
 }
 

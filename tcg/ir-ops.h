@@ -35,6 +35,14 @@ DEF(mul, 1, 2, 0)
 DEF(mulsh, 1, 2, 0)                 /* high 64 bits of signed x signed */
 DEF(muluh, 1, 2, 0)                 /* high 64 bits of unsigned x unsigned */
 DEF(mulsuh, 1, 2, 0)                /* high 64 bits of signed x unsigned */
+/*
+ * Division never traps: x / 0 is all ones and x % 0 is x; signed
+ * MIN / -1 is MIN and MIN % -1 is 0 (the RISC-V rules, Unpriv 7.2).
+ */
+DEF(div, 1, 2, 0)                   /* signed quotient, rounded toward zero */
+DEF(divu, 1, 2, 0)
+DEF(rem, 1, 2, 0)                   /* signed remainder, the sign of a */
+DEF(remu, 1, 2, 0)
 DEF(neg, 1, 1, 0)
 DEF(not, 1, 1, 0)
 DEF(clz, 1, 1, 0)                   /* 64 for 0 */
@@ -50,6 +58,10 @@ DEF(sar_i32, 1, 2, 0)
 DEF(rotl_i32, 1, 2, 0)
 DEF(rotr_i32, 1, 2, 0)
 DEF(mul_i32, 1, 2, 0)
+DEF(div_i32, 1, 2, 0)               /* division as above, on 32-bit values */
+DEF(divu_i32, 1, 2, 0)
+DEF(rem_i32, 1, 2, 0)
+DEF(remu_i32, 1, 2, 0)
 DEF(clz_i32, 1, 1, 0)               /* 32 for 0 */
 DEF(ctz_i32, 1, 1, 0)               /* 32 for 0 */
 DEF(ctpop_i32, 1, 1, 0)

@@ -14,11 +14,21 @@
  *    exception or reach a device, so the target recovers a precise state;
  *  - after a call or a slow-path memory access sets exec.exit_request,
  *    the code stops at the next instruction boundary (NATIVE_STOPPED);
- *  - a block retires its instructions by adding its count to the
- *    counter at count_off and its time (count << time_shift) to time_off
- *    as it leaves; a block cut short by an exception or a stop does not,
- *    and the CPU loop accounts exec.insn_index instead;
- *  - a block runs only while exec.budget covers all its instructions.
+ *  - a block runs only while exec.budget covers all its instructions,
+ *    and subtracts them from it as it starts;
+ *  - the instructions of the blocks that completed are retired: their
+ *    count added to the counter at count_off and their time (count <<
+ *    time_shift) to time_off.  To keep that one subtraction per block,
+ *    the counters catch up from the budget (exec.budget_synced is the
+ *    budget they last caught up to) before every call that may raise
+ *    and every slow-path memory access, and when native_run returns;
+ *    helpers with IR_CALL_NO_RAISE must not read them.  The block that
+ *    is running is never in them: one cut short by an exception or a
+ *    stop retires exec.insn_index instructions, which the CPU loop
+ *    accounts;
+ *  - cur_tb_off holds the running block at every slow-path memory
+ *    access and every call that may raise, and when native_run returns
+ *    a direct-jump exit (at other times it may lag).
  * Memory hooks must not change env fields that translated code reads with
  * ld_env (the code keeps such values in host registers across them);
  * helpers may change anything.
@@ -38,15 +48,15 @@ typedef struct NativeTarget {
     size_t exec_off;            /* the IrExecState */
     size_t count_off;           /* u64: instructions retired */
     size_t time_off;            /* i64: virtual time */
-    size_t cur_tb_off;          /* TranslationBlock *: the block running */
+    size_t cur_tb_off;          /* TranslationBlock *: the block running (see above) */
 
     /*
-     * The software TLB: for MMU index i, entry (vaddr >> page_bits) %
-     * tlb_entries is at tlb_off + i * tlb_idx_stride + n * tlb_entry_size.
-     * A load (store) hits when the entry's load (store) tag equals the
-     * page of both its first and last byte and its host pointer is not
-     * NULL (and, for stores, host_write is true); it then reaches host +
-     * (vaddr & page offset).
+     * The software TLB: for MMU index i, entry n = (vaddr >> page_bits) %
+     * tlb_entries is at tlb_off + i * tlb_idx_stride + n * tlb_entry_size
+     * (a power of two, at most the page size).  A load (store) hits when
+     * the entry's load (store) tag equals the page of both its first and
+     * last byte; it then reaches host memory at vaddr + addend.  A tag
+     * that must not hit (MMIO, code on the page) is one no page equals.
      */
     size_t tlb_off;
     size_t tlb_idx_stride;
@@ -55,8 +65,7 @@ typedef struct NativeTarget {
     unsigned page_bits;
     size_t tlb_tag_load_off;    /* u64 */
     size_t tlb_tag_store_off;   /* u64 */
-    size_t tlb_host_off;        /* uint8_t * */
-    size_t tlb_host_write_off;  /* bool */
+    size_t tlb_addend_off;      /* uintptr_t */
     const IrMemHooks *mem;      /* the slow path of guest_ld and guest_st */
 
     /*

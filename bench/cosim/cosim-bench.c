@@ -149,7 +149,8 @@ int main(int argc, char **argv)
     double seconds = argc > 1 ? g_ascii_strtod(argv[1], NULL) : 1.0;
     g_autoptr(GError) err = NULL;
     g_autofree char *dir = g_dir_make_tmp("kiln-cosim-bench-XXXXXX", &err);
-    g_autofree char *ipc = g_strdup_printf("ipc://%s/bench.sock", dir);
+    g_autofree char *sock = g_build_filename(dir, "bench.sock", NULL);
+    g_autofree char *ipc = g_strconcat("ipc://", sock, NULL);
     const char *transports[][2] = {
         { "inproc", "inproc://bench" },
         { "ipc", ipc },
@@ -170,6 +171,7 @@ int main(int argc, char **argv)
                r.writes, r.syncs);
         fflush(stdout);
     }
+    g_unlink(sock);
     g_rmdir(dir);
     return 0;
 }

@@ -16,7 +16,7 @@
 #define UART_LSR ((volatile uint8_t *)0x10000005)
 #define UART_SCR ((volatile uint8_t *)0x10000007)
 #define UART_LSR_THRE_TEMT 0x60
-#define PLIC_PRIORITY_SRC(n) ((volatile uint32_t *)(0x0c000000 + 4 * (n)))
+#define PLIC_PRIORITY ((volatile uint32_t *)0x0c000000)    /* [source] */
 #define CLINT_MTIME ((volatile uint64_t *)0x0200bff8)
 
 int main(void)
@@ -26,12 +26,12 @@ int main(void)
 
     for (uint32_t i = 0; i < N_ROUNDS; i++) {
         /* Priorities are 3 bits on both QEMU's PLIC and kiln's: 0..7. */
-        *PLIC_PRIORITY_SRC(1 + (i & 31)) = i & 7;
+        PLIC_PRIORITY[1 + (i & 31)] = i & 7;
         *UART_SCR = (uint8_t)(i * 7 + 3);
 
         uint32_t lsr = *UART_LSR & UART_LSR_THRE_TEMT;
         uint32_t scr = *UART_SCR;
-        uint32_t prio = *PLIC_PRIORITY_SRC(1 + ((i + 5) & 31));
+        uint32_t prio = PLIC_PRIORITY[1 + ((i + 5) & 31)];
         uint64_t now = *CLINT_MTIME;
 
         backwards += now < last;

@@ -41,7 +41,10 @@ static bool parse_u64(const char *s, uint64_t *v)
 
 int main(int argc, char **argv)
 {
+    static const char *const default_channels[] = { "0" };
     TimerModel timers[COSIM_MAX_CHANNELS];
+    const char *const *channels;
+    int nchannels;
     uint64_t timeout = 0, delay = 0, ch;
     bool have_timeout = false;
     CosimModel *m;
@@ -81,8 +84,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiln-timer-model: out of memory\n");
         return 1;
     }
-    for (int i = optind + 1; i < argc || i == optind + 1; i++) {
-        const char *arg = i < argc ? argv[i] : "0";
+    if (optind + 1 == argc) {
+        channels = default_channels;
+        nchannels = 1;
+    } else {
+        channels = (const char *const *)argv + optind + 1;
+        nchannels = argc - optind - 1;
+    }
+    for (int i = 0; i < nchannels; i++) {
+        const char *arg = channels[i];
 
         if (!parse_u64(arg, &ch) || ch >= COSIM_MAX_CHANNELS) {
             fprintf(stderr, "kiln-timer-model: %s: not a channel (0 to %u)\n",

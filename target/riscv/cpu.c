@@ -397,8 +397,8 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
         if (tb->native) {
             /*
              * Native code runs chained blocks and accounts each one it
-             * completes itself (cpu->cur_tb follows it); only a stop
-             * inside a block is left to account here.
+             * completes itself (tcg/native.h); only a stop inside a
+             * block is left to account here.
              */
             bool chaining = !(log_enabled_mask & (LOG_CPU | LOG_EXEC));
 

@@ -104,12 +104,19 @@ typedef enum AccessType { ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } AccessType;
  * One TLB entry: a virtual page that translated, for each access type,
  * and the host address of its first byte when the page is RAM that may
  * be reached directly (NULL: MMIO, or a page that needs the slow path).
+ *
+ * host_tag repeats the load and store tags where an access may go
+ * straight to host memory (for stores: no translated code on the page),
+ * and addend takes a virtual address there: so that a hit in translated
+ * code is one compare and one load.  64 bytes, a power of two, so that
+ * the index is a shift and a mask.
  */
 typedef struct TlbEntry {
     uint64_t tag[3];            /* virtual page for load/store/fetch, or -1 */
+    uint64_t host_tag[2];       /* load/store tag, -1 where host is not usable */
+    uintptr_t addend;           /* host - virtual page, where host_tag matches */
     uint64_t paddr;             /* physical page */
     uint8_t *host;              /* host pointer of the page, or NULL */
-    bool host_write;            /* stores may use host (no code on the page) */
 } TlbEntry;
 
 typedef struct TranslationBlock TranslationBlock;

@@ -21,14 +21,6 @@ DEF_HELPER(sret);
 DEF_HELPER(wfi);
 DEF_HELPER(sfence_vma);
 DEF_HELPER(fence_i);
-DEF_HELPER(div);            /* a / b, signed, RISC-V rules for 0 and overflow */
-DEF_HELPER(divu);
-DEF_HELPER(rem);
-DEF_HELPER(remu);
-DEF_HELPER(divw);
-DEF_HELPER(divuw);
-DEF_HELPER(remw);
-DEF_HELPER(remuw);
 DEF_HELPER(lr);             /* a = address, b = MemOp */
 DEF_HELPER(sc);             /* a = address, b = value, c = MemOp: 0 ok, 1 fail */
 DEF_HELPER(amo);            /* a = address, b = operand, c = MemOp | AMO_* << 8 */

@@ -49,7 +49,7 @@ void riscv_tlb_protect_code(uint64_t paddr)
         for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++) {
             for (unsigned k = 0; k < TLB_SIZE; k++) {
                 if (cpu->tlb[idx][k].paddr == page) {
-                    cpu->tlb[idx][k].host_write = false;
+                    cpu->tlb[idx][k].host_tag[ACCESS_STORE] = UINT64_MAX;
                 }
             }
         }
@@ -307,8 +307,16 @@ uint64_t riscv_translate(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
         e->tag[type] = page;
         e->paddr = ppage;
         e->host = page_host(cpu, ppage, ACCESS_LOAD);
-        e->host_write = page_host(cpu, ppage, ACCESS_STORE) != NULL &&
-                        !tb_page_has_code(ppage);
+        /*
+         * addend holds for PAGE only: a tag of another virtual page that
+         * maps to the same physical one loses its host tag.
+         */
+        e->addend = (uintptr_t)e->host - (uintptr_t)page;
+        e->host_tag[ACCESS_LOAD] = e->host && e->tag[ACCESS_LOAD] == page
+                                   ? page : UINT64_MAX;
+        e->host_tag[ACCESS_STORE] = e->host && e->tag[ACCESS_STORE] == page &&
+                                    page_host(cpu, ppage, ACCESS_STORE) &&
+                                    !tb_page_has_code(ppage) ? page : UINT64_MAX;
     }
     return res.paddr;
 }
@@ -427,8 +435,7 @@ static void mem_store(void *env, uint64_t addr, uint64_t value, MemOp mo,
     }
     e = &cpu->tlb[mmu_idx][(addr >> PAGE_BITS) % TLB_SIZE];
     if (likely(((addr & ~PAGE_MASK) + size) <= PAGE_SIZE)) {
-        if (likely(e->tag[ACCESS_STORE] == (addr & PAGE_MASK) && e->host &&
-                   e->host_write)) {
+        if (likely(e->host_tag[ACCESS_STORE] == (addr & PAGE_MASK))) {
             memcpy(e->host + (addr & ~PAGE_MASK), &value, size);
         } else {
             phys_store(cpu, addr,

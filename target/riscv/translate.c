@@ -292,23 +292,26 @@ static bool gen_helper_rr(DisasContext *ctx, IrHelper *fn, unsigned rd,
 }
 
 /*
- * Division: on RV32 the 32-bit semantics are those of the W helpers on
- * RV64 (division of the low 32 bits), so both use them.
+ * Division: the IR's division ops follow the RISC-V rules for a zero
+ * divisor and overflow.  On RV32 the semantics are those of the W forms
+ * on RV64 (division of the low 32 bits, result sign-extended), so both
+ * use the _i32 op.
  */
-static bool gen_div(DisasContext *ctx, IrHelper *fn64, IrHelper *fn32,
+static bool gen_div(DisasContext *ctx, IrOpcode opc64, IrOpcode opc32,
                     unsigned rd, unsigned rs1, unsigned rs2)
 {
     REQUIRE_EXT(ctx, EXT_M);
-    return gen_helper_rr(ctx, ctx->xlen == 32 ? fn32 : fn64, rd,
-                         get_gpr(ctx, rs1), get_gpr(ctx, rs2));
+    if (ctx->xlen == 32) {
+        return gen_arith(ctx, opc32, rd, rs1, rs2);
+    }
+    return gen_arith(ctx, opc64, rd, rs1, rs2);
 }
 
-static bool gen_div_w(DisasContext *ctx, IrHelper *fn, unsigned rd,
+static bool gen_div_w(DisasContext *ctx, IrOpcode opc32, unsigned rd,
                       unsigned rs1, unsigned rs2)
 {
     REQUIRE_EXT(ctx, EXT_M);
-    REQUIRE_64BIT(ctx);
-    return gen_helper_rr(ctx, fn, rd, get_gpr(ctx, rs1), get_gpr(ctx, rs2));
+    return gen_arith_w(ctx, opc32, rd, get_gpr(ctx, rs1), get_gpr(ctx, rs2));
 }
 
 /* --- loads and stores --- */
@@ -505,10 +508,9 @@ const NativeTarget riscv_native_target = {
     .tlb_entry_size = sizeof(TlbEntry),
     .tlb_entries = TLB_SIZE,
     .page_bits = PAGE_BITS,
-    .tlb_tag_load_off = offsetof(TlbEntry, tag) + ACCESS_LOAD * sizeof(uint64_t),
-    .tlb_tag_store_off = offsetof(TlbEntry, tag) + ACCESS_STORE * sizeof(uint64_t),
-    .tlb_host_off = offsetof(TlbEntry, host),
-    .tlb_host_write_off = offsetof(TlbEntry, host_write),
+    .tlb_tag_load_off = offsetof(TlbEntry, host_tag) + ACCESS_LOAD * sizeof(uint64_t),
+    .tlb_tag_store_off = offsetof(TlbEntry, host_tag) + ACCESS_STORE * sizeof(uint64_t),
+    .tlb_addend_off = offsetof(TlbEntry, addend),
     .mem = &riscv_mem_hooks,
     .lookup = riscv_native_lookup,
 };

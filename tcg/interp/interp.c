@@ -45,6 +45,51 @@ static uint64_t mulsuh64(uint64_t a, uint64_t b)
     return (uint64_t)(((__int128)(int64_t)a * (__int128)(unsigned __int128)b) >> 64);
 }
 
+/* Division by the RISC-V rules: never a trap (Unpriv 7.2). */
+static uint64_t div64(uint64_t a, uint64_t b)
+{
+    if (b == 0) {
+        return UINT64_MAX;
+    }
+    if (a == (uint64_t)INT64_MIN && b == UINT64_MAX) {
+        return a;
+    }
+    return (uint64_t)((int64_t)a / (int64_t)b);
+}
+
+static uint64_t rem64(uint64_t a, uint64_t b)
+{
+    if (b == 0) {
+        return a;
+    }
+    if (a == (uint64_t)INT64_MIN && b == UINT64_MAX) {
+        return 0;
+    }
+    return (uint64_t)((int64_t)a % (int64_t)b);
+}
+
+static uint32_t div32(uint32_t a, uint32_t b)
+{
+    if (b == 0) {
+        return UINT32_MAX;
+    }
+    if (a == (uint32_t)INT32_MIN && b == UINT32_MAX) {
+        return a;
+    }
+    return (uint32_t)((int32_t)a / (int32_t)b);
+}
+
+static uint32_t rem32(uint32_t a, uint32_t b)
+{
+    if (b == 0) {
+        return a;
+    }
+    if (a == (uint32_t)INT32_MIN && b == UINT32_MAX) {
+        return 0;
+    }
+    return (uint32_t)((int32_t)a % (int32_t)b);
+}
+
 static uint64_t rotl64(uint64_t a, unsigned n)
 {
     n &= 63;
@@ -141,6 +186,18 @@ InterpExit interp_run(const InterpCode *code, void *env, IrExecState *st,
         case IR_mulsuh:
             t[a[0]] = mulsuh64(t[a[1]], t[a[2]]);
             break;
+        case IR_div:
+            t[a[0]] = div64(t[a[1]], t[a[2]]);
+            break;
+        case IR_divu:
+            t[a[0]] = t[a[2]] ? t[a[1]] / t[a[2]] : UINT64_MAX;
+            break;
+        case IR_rem:
+            t[a[0]] = rem64(t[a[1]], t[a[2]]);
+            break;
+        case IR_remu:
+            t[a[0]] = t[a[2]] ? t[a[1]] % t[a[2]] : t[a[1]];
+            break;
         case IR_neg:
             t[a[0]] = -t[a[1]];
             break;
@@ -179,6 +236,20 @@ InterpExit interp_run(const InterpCode *code, void *env, IrExecState *st,
             break;
         case IR_mul_i32:
             t[a[0]] = (uint32_t)((uint32_t)t[a[1]] * (uint32_t)t[a[2]]);
+            break;
+        case IR_div_i32:
+            t[a[0]] = div32((uint32_t)t[a[1]], (uint32_t)t[a[2]]);
+            break;
+        case IR_divu_i32:
+            t[a[0]] = (uint32_t)t[a[2]] ? (uint32_t)t[a[1]] / (uint32_t)t[a[2]]
+                                        : UINT32_MAX;
+            break;
+        case IR_rem_i32:
+            t[a[0]] = rem32((uint32_t)t[a[1]], (uint32_t)t[a[2]]);
+            break;
+        case IR_remu_i32:
+            t[a[0]] = (uint32_t)t[a[2]] ? (uint32_t)t[a[1]] % (uint32_t)t[a[2]]
+                                        : (uint32_t)t[a[1]];
             break;
         case IR_clz_i32:
             t[a[0]] = (uint32_t)t[a[1]] ? (uint64_t)__builtin_clz((uint32_t)t[a[1]]) : 32;

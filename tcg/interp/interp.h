@@ -25,6 +25,7 @@ typedef struct IrExecState {
     uint32_t insn_index;        /* its index in the block = insns completed */
     bool exit_request;          /* stop at the next instruction boundary */
     uint64_t budget;            /* native code: instructions it may still retire */
+    uint64_t budget_synced;     /* native code: budget when the counters last caught up */
     uint64_t *temps;            /* scratch, grown as needed */
     size_t temps_cap;
 } IrExecState;

@@ -213,6 +213,7 @@ enum {
     kX86Grp2One = 0xd1,         /* shift r/m, 1 */
     kX86Grp2Cl = 0xd3,          /* shift r/m, cl */
     kX86Ret = 0xc3,
+    kX86Cdq = 0x99,             /* with REX.W: cqo */
     kX86JmpRel32 = 0xe9,
     kX86Grp3 = 0xf7,
     kX86Grp5 = 0xff,            /* /2 call r/m, /4 jmp r/m, /6 push r/m */
@@ -412,6 +413,14 @@ void x86_unary_r(X86Buf *b, X86Unary op, unsigned size, X86Reg r)
 void x86_unary_m(X86Buf *b, X86Unary op, unsigned size, X86Mem m)
 {
     emit_insn(b, size, 0, false, kX86Grp3, op, rm_mem(m), 0);
+}
+
+void x86_sign_extend_ax(X86Buf *b, unsigned size)
+{
+    if (size == 8) {
+        x86_emit_byte(b, kX86Rex | kX86RexW);
+    }
+    x86_emit_byte(b, kX86Cdq);
 }
 
 void x86_shift_ri(X86Buf *b, X86Shift op, unsigned size, X86Reg r,

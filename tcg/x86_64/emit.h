@@ -35,7 +35,8 @@ typedef enum X86Shift {
 
 /* Group 3 (F7 /digit) one-operand forms. */
 typedef enum X86Unary {
-    X86_NOT = 2, X86_NEG = 3, X86_MUL = 4, X86_IMUL1 = 5,
+    X86_NOT = 2, X86_NEG = 3, X86_MUL = 4, X86_IMUL1 = 5, X86_DIV = 6,
+    X86_IDIV = 7,
 } X86Unary;
 
 /* Condition codes (the low nibble of Jcc, SETcc and CMOVcc). */
@@ -126,6 +127,8 @@ void x86_shift_rcl(X86Buf *b, X86Shift op, unsigned size, X86Reg r);
 void x86_bsr(X86Buf *b, unsigned size, X86Reg dst, X86Reg src);
 void x86_bsf(X86Buf *b, unsigned size, X86Reg dst, X86Reg src);
 void x86_popcnt(X86Buf *b, unsigned size, X86Reg dst, X86Reg src);
+/* cltd / cqto: sign-extend eax into edx (size 4) or rax into rdx (8), for idiv. */
+void x86_sign_extend_ax(X86Buf *b, unsigned size);
 
 /* Flags to values. */
 void x86_setcc(X86Buf *b, X86Cond cc, X86Reg dst8);

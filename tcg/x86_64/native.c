@@ -8,9 +8,13 @@
  *    instruction subtracts its instruction count from exec.budget and
  *    leaves at once when that goes below zero, so no block runs past the
  *    next timer deadline (the CPU loop then makes a short one-off block
- *    that stops exactly there).  Leaving, a block adds its count to the
- *    retired-instruction counter and its time to the virtual clock, the
- *    very accounting the CPU loop does after an interpreted block.
+ *    that stops exactly there).  That subtraction is all a block does
+ *    for accounting: the retired-instruction counter and the virtual
+ *    clock catch up from the budget only where something may read them
+ *    (before a call that may raise, in a slow path) and when the run
+ *    ends, and come out as the CPU loop's accounting after each
+ *    interpreted block would have left them.  (A block that is refused
+ *    for want of budget, or stopped inside, gives its count back.)
  *
  *  - Precise state.  Guest registers live in env; every st_env is written
  *    through at once, so memory is always current.  Before any call that
@@ -30,7 +34,9 @@
  *
  *  - Fixed registers.  r14 holds env for the life of the run; rax, rcx
  *    and rdx are scratch (x86 wants them for shifts, multiplies and the
- *    TLB look-up); the other eleven are allocated.  Calls save only the
+ *    TLB look-up); r15 holds exec.budget, which every block counts down
+ *    (a register, not memory, so that no chain of read-modify-writes
+ *    runs from block to block); the other ten are allocated.  Calls save only the
  *    caller-saved ones that are live across them, and the slow paths do
  *    so out of line, so a TLB hit costs nothing for them.
  *
@@ -64,26 +70,32 @@
 #include <sys/mman.h>
 
 _Static_assert(sizeof(void *) == 8, "the x86-64 backend needs a 64-bit host");
-_Static_assert(sizeof(bool) == 1, "exit_request and host_write are tested as bytes");
+_Static_assert(sizeof(bool) == 1, "exit_request is tested as a byte");
 _Static_assert(sizeof(((IrExecState *)0)->insn_index) == 4,
                "insn_index is stored as a 32-bit immediate");
 
 enum {
     /* Spill slots in the frame: far more than a block's peak pressure. */
     NATIVE_SLOTS = 1024,
-    /* The frame below the saved registers; keeps rsp 16-aligned at calls. */
+    /*
+     * The frame below the saved registers: the slots and the budget's
+     * address (BUDGET_PTR_SLOT); keeps rsp 16-aligned at calls.
+     */
     NATIVE_FRAME = NATIVE_SLOTS * 8 + 8,
     NATIVE_DEFAULT_BUFFER = 64 << 20,
 };
 
 /* The registers linear scan hands out: callee-saved first, they survive calls. */
 static const X86Reg alloc_regs[] = {
-    X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R15,
+    X86_RBX, X86_RBP, X86_R12, X86_R13,
     X86_RSI, X86_RDI, X86_R8, X86_R9, X86_R10, X86_R11,
 };
 #define NB_ALLOC_REGS ((int)ARRAY_SIZE(alloc_regs))
-#define NB_CALLEE_SAVED 5
+#define NB_CALLEE_SAVED 4
 #define ENV_REG X86_R14
+#define BUDGET_REG X86_R15
+/* Where native_enter keeps the address of exec.budget: past the spill slots. */
+#define BUDGET_PTR_SLOT (NATIVE_SLOTS * 8)
 
 /* The registers native_enter saves, in push order. */
 static const X86Reg saved_regs[] = {
@@ -101,11 +113,12 @@ struct NativeCode {
     uint8_t *jmp_stub[2];           /* where each goes when not chained */
     TranslationBlock *jmp_dest[2];  /* chained to, or NULL */
     GArray *incoming;               /* JumpRef: the jumps chained to here */
+    unsigned time_shift;            /* virtual ns per instruction, log2 */
 };
 
 /* --- the code buffer and the shared trampolines --- */
 
-typedef int NativeEnterFn(void *env, const void *code);
+typedef int NativeEnterFn(void *env, const void *code, uint64_t *budget);
 
 static uint8_t *buf_start;
 static size_t buf_size = NATIVE_DEFAULT_BUFFER;
@@ -136,17 +149,21 @@ static void buffer_init(void)
     }
     x86_buf_init(&b, buf_start, buf_size);
 
-    /* int native_enter(void *env, const void *code) */
+    /* int native_enter(void *env, const void *code, uint64_t *budget) */
     native_enter = (NativeEnterFn *)(uintptr_t)b.p;
     for (size_t i = 0; i < ARRAY_SIZE(saved_regs); i++) {
         x86_push(&b, saved_regs[i]);
     }
     x86_alu_ri(&b, X86_SUB, 8, X86_RSP, NATIVE_FRAME);
     x86_mov_rr(&b, 8, ENV_REG, X86_RDI);
+    x86_mov_rm(&b, 8, BUDGET_REG, x86_mem(X86_RDX, 0));
+    x86_mov_mr(&b, 8, x86_mem(X86_RSP, BUDGET_PTR_SLOT), X86_RDX);
     x86_jmp_r(&b, X86_RSI);
 
-    /* Every way out: the exit code is in eax. */
+    /* Every way out: the exit code is in eax; the budget goes back. */
     native_exit = b.p;
+    x86_mov_rm(&b, 8, X86_RCX, x86_mem(X86_RSP, BUDGET_PTR_SLOT));
+    x86_mov_mr(&b, 8, x86_mem(X86_RCX, 0), BUDGET_REG);
     x86_alu_ri(&b, X86_ADD, 8, X86_RSP, NATIVE_FRAME);
     for (size_t i = ARRAY_SIZE(saved_regs); i-- > 0;) {
         x86_pop(&b, saved_regs[i]);
@@ -169,6 +186,9 @@ static void lookup_tramp_init(const NativeTarget *t)
     size_t miss;
 
     g_assert(!lookup_target || lookup_target == t);
+    /* gen_guest_mem indexes the TLB with a shift and a mask. */
+    g_assert((t->tlb_entry_size & (t->tlb_entry_size - 1)) == 0 &&
+             t->tlb_entry_size <= (1u << t->page_bits));
     lookup_target = t;
     x86_buf_init(&b, buf_blocks, (size_t)(buf_start + buf_size - buf_blocks));
     lookup_tramp = b.p;
@@ -431,6 +451,17 @@ static void analyse(Analysis *an, const IrFunc *f)
         default:
             break;
         }
+        if (op->opc == IR_ext32s && !all_const && an->t[op->args[1]].def >= 0) {
+            /* sext.w and the like: the low half of x + 0 is that of x. */
+            const IrOp *src = &an->ops[an->t[op->args[1]].def];
+            IrTemp x = (IrTemp)src->args[1];
+
+            if ((src->opc == IR_add_i32 && an->t[src->args[2]].is_const &&
+                 (uint32_t)an->t[src->args[2]].value == 0) ||
+                src->opc == IR_ext32s || src->opc == IR_ext32u) {
+                op->args[1] = x;
+            }
+        }
         if (all_const && op_is_pure(op->opc) && def->nb_out == 1) {
             uint64_t v;
 
@@ -636,6 +667,7 @@ typedef enum ColdKind {
     COLD_LOAD,                  /* TLB miss of guest_ld */
     COLD_STORE,                 /* TLB miss of guest_st */
     COLD_STOP,                  /* exit_request at an instruction boundary */
+    COLD_NO_BUDGET,             /* the block may not start */
     COLD_EXIT,                  /* return an exit code */
 } ColdKind;
 
@@ -644,6 +676,7 @@ typedef struct Cold {
     size_t from;                /* rel32 (jcc) that leads here */
     size_t back;                /* where a slow path returns */
     size_t op;                  /* the op */
+    size_t tail_end;            /* slow paths: see stop_tail_end, or 0 */
     uint64_t pc;                /* the instruction's pc and index */
     uint32_t index;
     uint16_t saved;             /* caller-saved registers live across */
@@ -664,7 +697,7 @@ typedef struct Gen {
     uint64_t pc;                /* current instruction */
     uint32_t index;
     bool exec_stored;           /* exec.pc/insn_index hold it */
-    bool had_call;              /* this instruction called out */
+    bool had_call;              /* this instruction called out: check exit_request */
     unsigned time_shift;
 } Gen;
 
@@ -767,6 +800,21 @@ static void gen_alu(Gen *g, X86Alu op, unsigned size, bool commutative,
 {
     X86Reg r = dst_reg(g, d);
 
+    if (op == X86_SUB && ti(g, a)->is_const && ti(g, a)->value == 0) {
+        load_to(g, r, b);
+        x86_unary_r(&g->b, X86_NEG, size, r);
+        put_dst(g, d, r);
+        return;
+    }
+    if ((op == X86_ADD || op == X86_SUB || op == X86_OR || op == X86_XOR) &&
+        ti(g, b)->is_const && ti(g, b)->value == 0) {
+        load_to(g, r, a);
+        if (size == 4) {
+            x86_mov_rr(&g->b, 4, r, r);
+        }
+        put_dst(g, d, r);
+        return;
+    }
     if (op == X86_ADD && size == 8 && in_reg(g, a) && ti(g, b)->is_const &&
         fits_s32(ti(g, b)->value) && r != reg_of_temp(g, a)) {
         x86_lea(&g->b, r, x86_mem(reg_of_temp(g, a), (int32_t)ti(g, b)->value));
@@ -873,6 +921,71 @@ static void gen_mulh(Gen *g, IrOpcode opc, IrTemp d, IrTemp a, IrTemp b)
         x86_alu_rr(&g->b, X86_ADD, 8, X86_RDX, X86_RCX);
     }
     put_dst(g, d, X86_RDX);
+}
+
+/* Point the rel32 at AT (a jump emitted earlier in this block) here. */
+static void patch_to_here(Gen *g, size_t at)
+{
+    if (!x86_buf_overflowed(&g->b)) {
+        x86_patch_rel32(g->b.start + at, g->b.p);
+    }
+}
+
+/*
+ * Division by the RISC-V rules (ir-ops.h): x86 div and idiv fault on a
+ * zero divisor and idiv on MIN / -1, so both are tested first.  The
+ * dividend goes in rax (sign- or zero-extended into rdx); the quotient
+ * comes back in rax, the remainder in rdx.
+ */
+static void gen_div(Gen *g, IrOpcode opc, IrTemp d, IrTemp a, IrTemp b)
+{
+    bool w32 = opc == IR_div_i32 || opc == IR_divu_i32 || opc == IR_rem_i32 ||
+               opc == IR_remu_i32;
+    bool is_signed = opc == IR_div || opc == IR_rem || opc == IR_div_i32 ||
+                     opc == IR_rem_i32;
+    bool is_rem = opc == IR_rem || opc == IR_remu || opc == IR_rem_i32 ||
+                  opc == IR_remu_i32;
+    unsigned size = w32 ? 4 : 8;
+    X86Reg rb = use_reg(g, b, X86_RCX);
+    size_t by_zero, by_minus_one = 0, done[2];
+
+    load_to(g, X86_RAX, a);
+    x86_test_rr(&g->b, size, rb, rb);
+    by_zero = x86_jcc_rel32(&g->b, X86_CC_E, g->b.p);
+    if (is_signed) {
+        x86_alu_ri(&g->b, X86_CMP, size, rb, -1);
+        by_minus_one = x86_jcc_rel32(&g->b, X86_CC_E, g->b.p);
+        x86_sign_extend_ax(&g->b, size);
+    } else {
+        x86_alu_rr(&g->b, X86_XOR, 4, X86_RDX, X86_RDX);
+    }
+    x86_unary_r(&g->b, is_signed ? X86_IDIV : X86_DIV, size, rb);
+    if (is_rem) {
+        x86_mov_rr(&g->b, size, X86_RAX, X86_RDX);
+    }
+    done[0] = x86_jmp_rel32(&g->b, g->b.p);
+
+    /* x / 0 is all ones (of the width), x % 0 is x. */
+    patch_to_here(g, by_zero);
+    if (!is_rem) {
+        w32 ? x86_mov_r32_imm(&g->b, X86_RAX, UINT32_MAX)
+            : x86_mov_r64_simm(&g->b, X86_RAX, -1);
+    } else if (w32) {
+        x86_mov_rr(&g->b, 4, X86_RAX, X86_RAX);
+    }
+    if (is_signed) {
+        /* x / -1 is -x (MIN for MIN, wrapping), x % -1 is 0. */
+        done[1] = x86_jmp_rel32(&g->b, g->b.p);
+        patch_to_here(g, by_minus_one);
+        if (is_rem) {
+            x86_alu_rr(&g->b, X86_XOR, 4, X86_RAX, X86_RAX);
+        } else {
+            x86_unary_r(&g->b, X86_NEG, size, X86_RAX);
+        }
+        patch_to_here(g, done[1]);
+    }
+    patch_to_here(g, done[0]);
+    put_dst(g, d, X86_RAX);
 }
 
 static void gen_bitcount(Gen *g, IrOpcode opc, IrTemp d, IrTemp a)
@@ -1029,6 +1142,40 @@ static void store_exec(Gen *g, uint64_t pc, uint32_t index)
                (int32_t)index);
 }
 
+/* env's cur_tb: this block, for the CPU loop and the slow paths. */
+static void store_cur_tb(Gen *g)
+{
+    x86_movabs(&g->b, X86_RAX, (uint64_t)(uintptr_t)g->tb);
+    x86_mov_mr(&g->b, 8, env_mem(g->t->cur_tb_off), X86_RAX);
+}
+
+/*
+ * Before a call that may raise or read them: retire the blocks completed
+ * since the counters last caught up, that is the budget they used but
+ * this block's share, and set cur_tb.  rax and rcx are free here.
+ */
+static void gen_sync(Gen *g)
+{
+    X86Mem synced = env_mem(exec_field(g, offsetof(IrExecState, budget_synced)));
+
+    x86_mov_rm(&g->b, 8, X86_RAX, synced);
+    x86_lea(&g->b, X86_RCX, x86_mem(BUDGET_REG, (int32_t)g->tb->ninsns));
+    x86_mov_mr(&g->b, 8, synced, X86_RCX);
+    x86_alu_rr(&g->b, X86_SUB, 8, X86_RAX, X86_RCX);
+    x86_alu_mr(&g->b, X86_ADD, 8, env_mem(g->t->count_off), X86_RAX);
+    if (g->time_shift) {
+        x86_shift_ri(&g->b, X86_SHL, 8, X86_RAX, (uint8_t)g->time_shift);
+    }
+    x86_alu_mr(&g->b, X86_ADD, 8, env_mem(g->t->time_off), X86_RAX);
+    store_cur_tb(g);
+}
+
+/* Give back this block's share of the budget: it did not complete. */
+static void gen_refund(Gen *g)
+{
+    x86_alu_ri(&g->b, X86_ADD, 8, BUDGET_REG, (int32_t)g->tb->ninsns);
+}
+
 /* The caller-saved homes of temps still live after op I. */
 static uint16_t live_caller_saved(Gen *g, size_t i, IrTemp except)
 {
@@ -1130,9 +1277,12 @@ static void gen_call(Gen *g, size_t i, const IrOp *op)
     bool has_result = d != IR_NO_TEMP && ti(g, d)->last >= 0;
     uint16_t saved = live_caller_saved(g, i, d);
 
-    if (!(op->args[6] & IR_CALL_NO_RAISE) && !g->exec_stored) {
-        store_exec(g, g->pc, g->index);
-        g->exec_stored = true;
+    if (!(op->args[6] & IR_CALL_NO_RAISE)) {
+        if (!g->exec_stored) {
+            store_exec(g, g->pc, g->index);
+            g->exec_stored = true;
+        }
+        gen_sync(g);
     }
     save_regs(g, saved);
     emit_call(g, (const void *)(uintptr_t)op->args[5], &op->args[1], 4, 0);
@@ -1149,7 +1299,41 @@ static size_t add_cold(Gen *g, Cold c)
     return g->colds->len - 1;
 }
 
-/* The TLB fast path of a guest load or store; misses go to a cold path. */
+/*
+ * A slow path is the only way a guest access can set exit_request, so
+ * when the rest of its instruction (ops I+1 up to the next insn_start,
+ * returned) is plain computation, the slow path tests exit_request
+ * itself and, set, runs that rest again out of line and stops: the hit
+ * path then needs no test at the boundary.  0: the rest does more (or
+ * the block ends), and the boundary tests as after a call.
+ */
+static size_t stop_tail_end(Gen *g, size_t i)
+{
+    const IrFunc *f = g->an->f;
+
+    for (size_t k = i + 1; k < f->nb_ops; k++) {
+        IrOpcode opc = (IrOpcode)g->an->ops[k].opc;
+
+        if (!g->an->live[k]) {
+            continue;
+        }
+        if (opc == IR_insn_start) {
+            return k;
+        }
+        if (!op_is_pure(opc) && opc != IR_st_env) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The TLB fast path of a guest load or store; misses go to a cold path.
+ * rcx = the entry's offset (the page number's low bits, scaled), rax =
+ * the page of the last byte, compared with the tag: an access that
+ * crosses a page misses, since its last page never has its first's
+ * index.  On a hit, rax = addend and the access is at rax + address.
+ */
 static void gen_guest_mem(Gen *g, size_t i, const IrOp *op, bool store)
 {
     const NativeTarget *t = g->t;
@@ -1157,11 +1341,13 @@ static void gen_guest_mem(Gen *g, size_t i, const IrOp *op, bool store)
     MemOp mo = (MemOp)op->args[2];
     unsigned idx = (unsigned)op->args[3];
     unsigned size = memop_size(mo);
+    unsigned entry_bits = (unsigned)__builtin_ctzll(t->tlb_entry_size);
     int32_t base = (int32_t)(t->tlb_off + idx * t->tlb_idx_stride);
     X86Reg a = use_reg(g, addr, X86_RDX);
     Cold c = { .kind = store ? COLD_STORE : COLD_LOAD, .op = i, .pc = g->pc,
-               .index = g->index };
+               .index = g->index, .tail_end = stop_tail_end(g, i) };
     IrTemp d = store ? IR_NO_TEMP : (IrTemp)op->args[0];
+    X86Mem m = x86_mem_idx(X86_RAX, a, 1, 0);
 
     c.saved = live_caller_saved(g, i, d);
     if (size > 1) {
@@ -1170,9 +1356,9 @@ static void gen_guest_mem(Gen *g, size_t i, const IrOp *op, bool store)
         x86_mov_rr(&g->b, 8, X86_RAX, a);
     }
     x86_mov_rr(&g->b, 8, X86_RCX, a);
-    x86_shift_ri(&g->b, X86_SHR, 8, X86_RCX, (uint8_t)t->page_bits);
-    x86_alu_ri(&g->b, X86_AND, 4, X86_RCX, (int32_t)(t->tlb_entries - 1));
-    x86_imul_rri(&g->b, 4, X86_RCX, X86_RCX, (int32_t)t->tlb_entry_size);
+    x86_shift_ri(&g->b, X86_SHR, 8, X86_RCX, (uint8_t)(t->page_bits - entry_bits));
+    x86_alu_ri(&g->b, X86_AND, 4, X86_RCX,
+               (int32_t)((t->tlb_entries - 1) << entry_bits));
     x86_alu_ri(&g->b, X86_AND, 8, X86_RAX, -(int32_t)(1u << t->page_bits));
     x86_alu_rm(&g->b, X86_CMP, 8, X86_RAX,
                x86_mem_idx(ENV_REG, X86_RCX, 1,
@@ -1181,28 +1367,10 @@ static void gen_guest_mem(Gen *g, size_t i, const IrOp *op, bool store)
     c.from = x86_jcc_rel32(&g->b, X86_CC_NE, g->b.p);
     add_cold(g, c);
     x86_mov_rm(&g->b, 8, X86_RAX,
-               x86_mem_idx(ENV_REG, X86_RCX, 1, base + (int32_t)t->tlb_host_off));
-    x86_test_rr(&g->b, 8, X86_RAX, X86_RAX);
-    c.from = x86_jcc_rel32(&g->b, X86_CC_E, g->b.p);
-    add_cold(g, c);
+               x86_mem_idx(ENV_REG, X86_RCX, 1, base + (int32_t)t->tlb_addend_off));
     if (store) {
-        x86_alu_mi(&g->b, X86_CMP, 1,
-                   x86_mem_idx(ENV_REG, X86_RCX, 1,
-                               base + (int32_t)t->tlb_host_write_off), 0);
-        c.from = x86_jcc_rel32(&g->b, X86_CC_E, g->b.p);
-        add_cold(g, c);
-    }
-    x86_mov_rr(&g->b, 4, X86_RCX, a);
-    x86_alu_ri(&g->b, X86_AND, 4, X86_RCX, (int32_t)((1u << t->page_bits) - 1));
-    if (store) {
-        IrTemp v = (IrTemp)op->args[0];
-        X86Reg vr;
-
-        x86_alu_rr(&g->b, X86_ADD, 8, X86_RAX, X86_RCX);
-        vr = use_reg(g, v, X86_RCX);
-        x86_mov_mr(&g->b, size, x86_mem(X86_RAX, 0), vr);
+        x86_mov_mr(&g->b, size, m, use_reg(g, (IrTemp)op->args[0], X86_RCX));
     } else {
-        X86Mem m = x86_mem_idx(X86_RAX, X86_RCX, 1, 0);
         bool used = ti(g, d)->last >= 0;
         X86Reg r = used ? dst_reg(g, d) : X86_RAX;
 
@@ -1219,12 +1387,14 @@ static void gen_guest_mem(Gen *g, size_t i, const IrOp *op, bool store)
             put_dst(g, d, r);
         }
     }
-    /* Every cold entry of this access returns here. */
-    for (guint k = g->colds->len - (store ? 3 : 2); k < g->colds->len; k++) {
-        g_array_index(g->colds, Cold, k).back = x86_buf_size(&g->b);
+    /* The slow path returns here. */
+    g_array_index(g->colds, Cold, g->colds->len - 1).back = x86_buf_size(&g->b);
+    if (!c.tail_end) {
+        g->had_call = true;
     }
-    g->had_call = true;
 }
+
+static void gen_op(Gen *g, size_t i, const IrOp *op);
 
 static void gen_slow_mem(Gen *g, const Cold *c)
 {
@@ -1234,6 +1404,7 @@ static void gen_slow_mem(Gen *g, const Cold *c)
     uint64_t args[4];
 
     store_exec(g, c->pc, c->index);
+    gen_sync(g);
     save_regs(g, c->saved);
     if (store) {
         args[0] = op->args[1];
@@ -1251,6 +1422,22 @@ static void gen_slow_mem(Gen *g, const Cold *c)
         }
     }
     restore_regs(g, c->saved);
+    if (c->tail_end) {
+        const IrOp *next = &g->an->ops[c->tail_end];
+
+        x86_alu_mi(&g->b, X86_CMP, 1,
+                   env_mem(exec_field(g, offsetof(IrExecState, exit_request))), 0);
+        x86_jcc_rel32(&g->b, X86_CC_E, g->b.start + c->back);
+        for (size_t k = c->op + 1; k < c->tail_end; k++) {
+            if (g->an->live[k]) {
+                gen_op(g, k, &g->an->ops[k]);
+            }
+        }
+        store_exec(g, next->args[0], (uint32_t)next->args[1]);
+        gen_refund(g);
+        emit_exit_code(&g->b, NATIVE_STOPPED);
+        return;
+    }
     x86_jmp_rel32(&g->b, g->b.start + c->back);
 }
 
@@ -1264,28 +1451,22 @@ static void gen_exit_check(Gen *g, NativeExit code)
     add_cold(g, c);
 }
 
-static void gen_account(Gen *g)
-{
-    uint32_t n = g->tb->ninsns;
-
-    x86_alu_mi(&g->b, X86_ADD, 8, env_mem(g->t->count_off), (int32_t)n);
-    x86_alu_mi(&g->b, X86_ADD, 8, env_mem(g->t->time_off),
-               (int32_t)((uint64_t)n << g->time_shift));
-}
-
 static void gen_goto_tb(Gen *g, unsigned slot)
 {
     NativeExit code = slot ? NATIVE_GOTO_TB1 : NATIVE_GOTO_TB0;
     size_t at;
     uint8_t *stub;
 
-    gen_account(g);
     if (g->had_call) {
         gen_exit_check(g, code);
     }
     at = x86_jmp_rel32(&g->b, g->b.p);
-    /* The stub sits right after the jump: the jump's target until chained. */
+    /*
+     * The stub sits right after the jump: the jump's target until chained.
+     * It tells native_run which block left, to chain it.
+     */
     stub = g->b.p;
+    store_cur_tb(g);
     emit_exit_code(&g->b, code);
     if (!x86_buf_overflowed(&g->b)) {
         x86_patch_rel32(g->b.start + at, stub);
@@ -1296,7 +1477,6 @@ static void gen_goto_tb(Gen *g, unsigned slot)
 
 static void gen_exit_tb(Gen *g, unsigned reason)
 {
-    gen_account(g);
     if (reason == IR_EXIT_REQUEST) {
         emit_exit_code(&g->b, NATIVE_EXIT_REQUEST);
         return;
@@ -1387,6 +1567,16 @@ static void gen_op(Gen *g, size_t i, const IrOp *op)
     case IR_mulsuh:
         gen_mulh(g, (IrOpcode)op->opc, (IrTemp)a[0], (IrTemp)a[1], (IrTemp)a[2]);
         break;
+    case IR_div:
+    case IR_divu:
+    case IR_rem:
+    case IR_remu:
+    case IR_div_i32:
+    case IR_divu_i32:
+    case IR_rem_i32:
+    case IR_remu_i32:
+        gen_div(g, (IrOpcode)op->opc, (IrTemp)a[0], (IrTemp)a[1], (IrTemp)a[2]);
+        break;
     case IR_neg:
     case IR_not: {
         X86Reg r = dst_reg(g, (IrTemp)a[0]);
@@ -1472,16 +1662,13 @@ static void gen_op(Gen *g, size_t i, const IrOp *op)
 static void gen_block(Gen *g)
 {
     const IrFunc *f = g->an->f;
-    size_t budget_off = exec_field(g, offsetof(IrExecState, budget));
-    Cold nb = { .kind = COLD_EXIT, .code = NATIVE_NO_BUDGET };
+    Cold nb = { .kind = COLD_NO_BUDGET };
 
     g->nc->entry = g->b.p;
     /* Enough budget for the whole block, or back to the loop before it starts. */
-    x86_alu_mi(&g->b, X86_SUB, 8, env_mem(budget_off), (int32_t)g->tb->ninsns);
+    x86_alu_ri(&g->b, X86_SUB, 8, BUDGET_REG, (int32_t)g->tb->ninsns);
     nb.from = x86_jcc_rel32(&g->b, X86_CC_B, g->b.p);
     add_cold(g, nb);
-    x86_movabs(&g->b, X86_RAX, (uint64_t)(uintptr_t)g->tb);
-    x86_mov_mr(&g->b, 8, env_mem(g->t->cur_tb_off), X86_RAX);
 
     for (size_t i = 0; i < f->nb_ops; i++) {
         const IrOp *op = &g->an->ops[i];
@@ -1513,9 +1700,17 @@ static void gen_block(Gen *g)
             break;
         case COLD_STOP:
             store_exec(g, c->pc, c->index);
+            gen_refund(g);
             emit_exit_code(&g->b, NATIVE_STOPPED);
             break;
+        case COLD_NO_BUDGET:
+            gen_refund(g);
+            emit_exit_code(&g->b, NATIVE_NO_BUDGET);
+            break;
         case COLD_EXIT:
+            if (c->code == NATIVE_GOTO_TB0 || c->code == NATIVE_GOTO_TB1) {
+                store_cur_tb(g);
+            }
             emit_exit_code(&g->b, c->code);
             break;
         }
@@ -1547,6 +1742,7 @@ NativeCode *native_compile(const NativeTarget *t, const IrFunc *f,
                 lookup_tramp_init(t);
             }
             g.nc = g_new0(NativeCode, 1);
+            g.nc->time_shift = time_shift;
             x86_buf_init(&g.b, buf_next, (size_t)(buf_start + buf_size - buf_next));
             g.fixups = g_array_new(false, false, sizeof(Fixup));
             g.colds = g_array_new(false, false, sizeof(Cold));
@@ -1658,10 +1854,28 @@ void native_free(NativeCode *code)
     g_free(code);
 }
 
+/* Retire what the blocks since the last catch-up completed (gen_sync). */
+static void native_catch_up(const NativeTarget *t, void *env,
+                            IrExecState *exec, unsigned time_shift)
+{
+    uint64_t n = exec->budget_synced - exec->budget;
+    uint64_t count;
+    int64_t time;
+
+    memcpy(&count, (char *)env + t->count_off, 8);
+    memcpy(&time, (char *)env + t->time_off, 8);
+    count += n;
+    time += (int64_t)(n << time_shift);
+    memcpy((char *)env + t->count_off, &count, 8);
+    memcpy((char *)env + t->time_off, &time, 8);
+    exec->budget_synced = exec->budget;
+}
+
 NativeExit native_run(const NativeTarget *t, void *env, TranslationBlock *tb,
                       uint64_t budget, bool chaining)
 {
     IrExecState *exec = (IrExecState *)((char *)env + t->exec_off);
+    unsigned shift;
     NativeExit r;
 
     if (chaining && last_exit.from && last_exit.gen == tb_invalidations &&
@@ -1672,7 +1886,11 @@ NativeExit native_run(const NativeTarget *t, void *env, TranslationBlock *tb,
     }
     last_exit.from = NULL;
     exec->budget = budget;
-    r = (NativeExit)native_enter(env, tb->native->entry);
+    exec->budget_synced = budget;
+    /* Read now: a flush inside the run may free TB's code. */
+    shift = tb->native->time_shift;
+    r = (NativeExit)native_enter(env, tb->native->entry, &exec->budget);
+    native_catch_up(t, env, exec, shift);
     if (r == NATIVE_GOTO_TB0 || r == NATIVE_GOTO_TB1) {
         TranslationBlock *from;
 

@@ -393,6 +393,7 @@ static void test_bus_error(void)
 {
     Machine *m = board_new();
     ModelThread *mt = model_timer_copy("inproc://bus-error");
+    uint8_t buf[8];
     uint64_t v = 1;
 
     bridge_add(m, TIMER, 2, 0, "inproc://bus-error", NULL);
@@ -401,6 +402,11 @@ static void test_bus_error(void)
     g_assert_cmpint(as_store(&m->as, TIMER + 0x10, 4, 1), ==, MEM_REJECTED);
     /* The timer takes 32-bit accesses only. */
     g_assert_cmpint(as_load(&m->as, TIMER, 8, &v), ==, MEM_REJECTED);
+    /* A buffer read (a debugger's, a DMA's) gets zeros where it failed. */
+    memset(buf, 0xff, sizeof(buf));
+    g_assert_cmpint(as_read(&m->as, TIMER + 0xc, buf, sizeof(buf)), ==,
+                    MEM_REJECTED);
+    g_assert_true(memcmp(buf, (uint8_t[8]){ 0 }, sizeof(buf)) == 0);
     g_assert_cmpint(as_load(&m->as, TIMER + TIMER_LOAD, 4, &v), ==, MEM_OK);
     board_free(m);
     model_join(mt);
@@ -442,6 +448,16 @@ static void test_dma(void)
 
     /* From a hole: the model is told, and reports it. */
     wr32(m, COPY + 0x0, 0x1000);
+    wr32(m, COPY + 0xc, 1);
+    g_assert_cmpuint(rd32(m, COPY + 0xc), ==, 2);
+
+    /*
+     * From its own bridge's window, which waits for this very model: a
+     * bus error, not a deadlock.
+     */
+    wr32(m, COPY + 0x0, TIMER);
+    wr32(m, COPY + 0x4, RAM_BASE + 0x2000);
+    wr32(m, COPY + 0x8, 4);
     wr32(m, COPY + 0xc, 1);
     g_assert_cmpuint(rd32(m, COPY + 0xc), ==, 2);
     board_free(m);

@@ -21,16 +21,17 @@ typedef struct FwRun {
 
 /*
  * Run the firmware once against a fresh model listening on ENDPOINT
- * ("ipc://DIR/...", or a tcp:// pattern), tracing into DIR/TRACE_NAME.
+ * ("ipc://DIR/...", or a tcp:// pattern), tracing into DIR/TRACE_NAME,
+ * with EXTRA properties on the bridge.
  */
 static void fw_run(FwRun *run, const char *dir, const char *endpoint,
-                   const char *trace_name)
+                   const char *trace_name, const char *extra)
 {
     ModelProc *model = model_proc_start(cosim_env("KILN_TIMER_MODEL"),
                                         endpoint, NULL);
     g_autofree char *trace = g_build_filename(dir, trace_name, NULL);
-    g_autofree char *props = g_strdup_printf("\t\t\tkiln,trace = \"%s\";\n",
-                                             trace);
+    g_autofree char *props = g_strdup_printf("\t\t\tkiln,trace = \"%s\";\n%s",
+                                             trace, extra);
     g_autofree char *node = cosim_bridge_node(0x40000000, 1, "32",
                                               model->endpoint, props);
     g_autofree char *board = cosim_board(dir, "board.dts", node);
@@ -81,11 +82,32 @@ static void test_exact(gconstpointer data)
     g_autofree char *sock = g_build_filename(dir, "model.sock", NULL);
     FwRun run;
 
-    fw_run(&run, dir, ep, "trace.txt");
+    fw_run(&run, dir, ep, "trace.txt", "");
     assert_passed(&run);
     /* The trace saw the interrupts: raised by the match, lowered by the clear. */
     g_assert_nonnull(strstr(run.trace, " IRQ 0 1 at "));
     g_assert_nonnull(strstr(run.trace, " IRQ 0 0 at "));
+    fw_run_clear(&run);
+    g_unlink(sock);
+    g_rmdir(dir);
+}
+
+/*
+ * The quantum bounds only changes a model does not announce: the timer
+ * announces its matches, so with a quantum of a whole second (no SYNC
+ * in the run at all but those at its events) its interrupts are as exact.
+ */
+static void test_large_quantum(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *dir = g_dir_make_tmp("kiln-cosim-XXXXXX", &err);
+    g_autofree char *ep = g_strdup_printf("ipc://%s/model.sock", dir);
+    g_autofree char *sock = g_build_filename(dir, "model.sock", NULL);
+    FwRun run;
+
+    fw_run(&run, dir, ep, "trace.txt",
+           "\t\t\tquantum-ns = <0x0 1000000000>;\n");
+    assert_passed(&run);
     fw_run_clear(&run);
     g_unlink(sock);
     g_rmdir(dir);
@@ -99,8 +121,8 @@ static void test_deterministic(void)
     g_autofree char *sock = g_build_filename(dir, "model.sock", NULL);
     FwRun a, b;
 
-    fw_run(&a, dir, ep, "trace-a.txt");
-    fw_run(&b, dir, ep, "trace-b.txt");
+    fw_run(&a, dir, ep, "trace-a.txt", "");
+    fw_run(&b, dir, ep, "trace-b.txt", "");
     assert_passed(&a);
     assert_passed(&b);
     g_assert_nonnull(strstr(a.kiln.out, "instret at end: "));
@@ -118,6 +140,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_data_func("/cosim/firmware/exact/ipc", "ipc", test_exact);
     g_test_add_data_func("/cosim/firmware/exact/tcp", "tcp", test_exact);
+    g_test_add_func("/cosim/firmware/large-quantum", test_large_quantum);
     g_test_add_func("/cosim/firmware/deterministic", test_deterministic);
     return g_test_run();
 }

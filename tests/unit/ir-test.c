@@ -121,6 +121,36 @@ static void test_arith32(void)
     g_assert_cmphex(unop(IR_ext16u, 0x12345678), ==, 0x5678);
 }
 
+/* RISC-V division (Unpriv 7.2): no traps, fixed results for 0 and overflow. */
+static void test_division(void)
+{
+    const uint64_t min64 = 0x8000000000000000ull;
+
+    g_assert_cmphex(binop(IR_div, (uint64_t)-7, 2), ==, (uint64_t)-3);
+    g_assert_cmphex(binop(IR_rem, (uint64_t)-7, 2), ==, (uint64_t)-1);
+    g_assert_cmphex(binop(IR_div, 7, 0), ==, UINT64_MAX);
+    g_assert_cmphex(binop(IR_rem, 7, 0), ==, 7);
+    g_assert_cmphex(binop(IR_div, min64, UINT64_MAX), ==, min64);
+    g_assert_cmphex(binop(IR_rem, min64, UINT64_MAX), ==, 0);
+    g_assert_cmphex(binop(IR_div, 7, UINT64_MAX), ==, (uint64_t)-7);
+    g_assert_cmphex(binop(IR_divu, (uint64_t)-7, 2), ==, 0x7ffffffffffffffcull);
+    g_assert_cmphex(binop(IR_remu, (uint64_t)-7, 2), ==, 1);
+    g_assert_cmphex(binop(IR_divu, 7, 0), ==, UINT64_MAX);
+    g_assert_cmphex(binop(IR_remu, 7, 0), ==, 7);
+
+    /* 32-bit: the low halves in, a zero-extended result out. */
+    g_assert_cmphex(binop(IR_div_i32, 0x1fffffff9ull, 2), ==, 0xfffffffdull);
+    g_assert_cmphex(binop(IR_rem_i32, 0xfffffff9ull, 2), ==, 0xffffffffull);
+    g_assert_cmphex(binop(IR_div_i32, 7, 0x100000000ull), ==, 0xffffffffull);
+    g_assert_cmphex(binop(IR_rem_i32, 0x300000007ull, 0), ==, 7);
+    g_assert_cmphex(binop(IR_div_i32, 0x80000000ull, UINT64_MAX), ==, 0x80000000ull);
+    g_assert_cmphex(binop(IR_rem_i32, 0x80000000ull, 0xffffffffull), ==, 0);
+    g_assert_cmphex(binop(IR_divu_i32, 0xfffffff9ull, 2), ==, 0x7ffffffcull);
+    g_assert_cmphex(binop(IR_remu_i32, 0x1fffffff9ull, 2), ==, 1);
+    g_assert_cmphex(binop(IR_divu_i32, 7, 0), ==, 0xffffffffull);
+    g_assert_cmphex(binop(IR_remu_i32, 0x100000007ull, 0), ==, 7);
+}
+
 static void test_conditions(void)
 {
     g_assert_true(ir_cond_eval(IR_LT, (uint64_t)-1, 0));
@@ -267,6 +297,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/ir/arith64", test_arith64);
     g_test_add_func("/ir/arith32", test_arith32);
+    g_test_add_func("/ir/division", test_division);
     g_test_add_func("/ir/conditions", test_conditions);
     g_test_add_func("/ir/loop", test_loop);
     g_test_add_func("/ir/env-call-memory", test_env_call_memory);

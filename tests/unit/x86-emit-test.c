@@ -346,6 +346,8 @@ static void make_control_cases(void)
              cc_names[cc]);
     }
     CASE(x86_ret(b_), "ret");
+    CASE(x86_sign_extend_ax(b_, 8), "cqto");
+    CASE(x86_sign_extend_ax(b_, 4), "cltd");
     CASE(x86_ud2(b_), "ud2");
 }
 
