@@ -193,36 +193,6 @@ static char *bridge_send(CosimBridge *s, const CosimMsg *m)
     return NULL;
 }
 
-/* True when the monitor saw the connection to the model go. */
-static bool bridge_disconnected(CosimBridge *s)
-{
-    bool gone = false;
-
-    for (;;) {
-        zmq_msg_t frame;
-        bool more;
-
-        zmq_msg_init(&frame);
-        if (zmq_msg_recv(&frame, s->monitor, ZMQ_DONTWAIT) < 0) {
-            zmq_msg_close(&frame);
-            return gone;
-        }
-        /* Monitor events are two frames: {u16 event, u32 value}, endpoint. */
-        if (zmq_msg_size(&frame) >= 2) {
-            const uint8_t *p = zmq_msg_data(&frame);
-
-            gone |= (p[0] | p[1] << 8) == ZMQ_EVENT_DISCONNECTED;
-        }
-        more = zmq_msg_more(&frame);
-        zmq_msg_close(&frame);
-        while (more) {
-            zmq_msg_init(&frame);
-            zmq_msg_recv(&frame, s->monitor, 0);
-            more = zmq_msg_more(&frame);
-            zmq_msg_close(&frame);
-        }
-    }
-}
 
 /* --- serving the model while waiting --- */
 
@@ -314,7 +284,7 @@ static char *bridge_wait(CosimBridge *s, const BridgeWait *w, CosimMsg *reply)
         n = zmq_recv(s->sock, s->rx, sizeof(s->rx), ZMQ_DONTWAIT);
         if (n < 0) {
             /* Messages first: a model may answer, then go. */
-            if (items[1].revents && bridge_disconnected(s)) {
+            if (items[1].revents && cosim_monitor_disconnected(s->monitor)) {
                 return g_strdup_printf("the model closed the link while "
                                        "kiln waited for %s", w->what);
             }

@@ -288,36 +288,6 @@ static long long monotonic_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* True when the monitor saw kiln's connection go. */
-static bool model_disconnected(CosimModel *m)
-{
-    bool gone = false;
-
-    for (;;) {
-        zmq_msg_t frame;
-        bool more;
-
-        zmq_msg_init(&frame);
-        if (zmq_msg_recv(&frame, m->monitor, ZMQ_DONTWAIT) < 0) {
-            zmq_msg_close(&frame);
-            return gone;
-        }
-        /* Two frames an event: {u16 event, u32 value}, then the endpoint. */
-        if (zmq_msg_size(&frame) >= 2) {
-            const uint8_t *p = zmq_msg_data(&frame);
-
-            gone |= (p[0] | p[1] << 8) == ZMQ_EVENT_DISCONNECTED;
-        }
-        more = zmq_msg_more(&frame);
-        zmq_msg_close(&frame);
-        while (more) {
-            zmq_msg_init(&frame);
-            zmq_msg_recv(&frame, m->monitor, 0);
-            more = zmq_msg_more(&frame);
-            zmq_msg_close(&frame);
-        }
-    }
-}
 
 /*
  * The next message from kiln, within TIMEOUT_MS (< 0: no limit).  1 with
@@ -355,7 +325,7 @@ static int model_recv(CosimModel *m, int timeout_ms, CosimMsg *msg)
         n = zmq_recv(m->sock, m->rx, sizeof(m->rx), ZMQ_DONTWAIT);
         if (n < 0) {
             /* Messages first: kiln's BYE comes before its disconnect. */
-            if (items[1].revents && model_disconnected(m)) {
+            if (items[1].revents && cosim_monitor_disconnected(m->monitor)) {
                 model_set_error(m, "kiln closed the link");
                 m->failed = true;
                 return -1;

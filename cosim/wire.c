@@ -6,6 +6,8 @@
  */
 #include "wire.h"
 
+#include <zmq.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -359,4 +361,34 @@ size_t cosim_wire_encode(const CosimMsg *m, void *buf)
         memcpy(c.p, m->data, data_len);
     }
     return sizeof(CosimHeader) + fixed + data_len;
+}
+
+bool cosim_monitor_disconnected(void *monitor)
+{
+    bool gone = false;
+
+    for (;;) {
+        zmq_msg_t frame;
+        bool more;
+
+        zmq_msg_init(&frame);
+        if (zmq_msg_recv(&frame, monitor, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&frame);
+            return gone;
+        }
+        /* Monitor events are two frames: {u16 event, u32 value}, endpoint. */
+        if (zmq_msg_size(&frame) >= 2) {
+            const uint8_t *p = zmq_msg_data(&frame);
+
+            gone |= (p[0] | p[1] << 8) == ZMQ_EVENT_DISCONNECTED;
+        }
+        more = zmq_msg_more(&frame);
+        zmq_msg_close(&frame);
+        while (more) {
+            zmq_msg_init(&frame);
+            zmq_msg_recv(&frame, monitor, 0);
+            more = zmq_msg_more(&frame);
+            zmq_msg_close(&frame);
+        }
+    }
 }

@@ -24,6 +24,7 @@
 #define KILN_COSIM_WIRE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "proto.h"
@@ -74,5 +75,12 @@ int cosim_wire_decode(const void *buf, size_t len, CosimMsg *msg, char *err,
  * COSIM_ERROR_TEXT_MAX; longer text is cut).
  */
 size_t cosim_wire_encode(const CosimMsg *msg, void *buf);
+
+/*
+ * Drain the events of a ZeroMQ socket monitor (zmq_socket_monitor with
+ * ZMQ_EVENT_DISCONNECTED); true when one says the peer went away.  Both
+ * sides use it to see a dead peer at once rather than at the timeout.
+ */
+bool cosim_monitor_disconnected(void *monitor);
 
 #endif
