@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """kiln and QEMU side by side, on the same guest programs.
 
-usage: bench/run.py [BUILD] [--reps N] [--qemu PROGRAM]
+usage: bench/run.py [BUILD] [--reps N] [--budget SECONDS] [--qemu PROGRAM]
 
 BUILD is the meson build directory (default "build"): the harness runs
 BUILD/kiln-system-riscv64 and the workloads meson built into BUILD/bench/.
@@ -15,8 +15,9 @@ Every workload is one bare-metal RV64 ELF for -M virt, run unchanged by
 
 each up to N times (default 5), fewer once a configuration has spent
 --budget seconds (default 3) on a workload; the best (shortest) run
-counts, since on a busy host noise only ever adds time.  A workload prints one line,
-"NAME checksum=... instret=...", and exits through the test finisher.
+counts, since on a busy host noise only ever adds time.  A workload
+prints one line, "NAME checksum=... instret=...", and exits through the
+test finisher.
 Every run's checksum must be the same, and for the workloads that are pure
 computation also the same as the workload built for and run on the host:
 any difference is an error, and the harness exits with status 1.
@@ -84,20 +85,20 @@ class Config:
                 ['-kernel', UBOOT, '-nographic'] + self.extra)
 
 
-def kiln_has_interp(kiln):
+def kiln_has_interp(kiln, empty_elf):
     """Whether kiln takes -accel tcg,backend=interp (older builds reject it)."""
+    probe = Config('probe', 'kiln', [kiln], ['-accel', 'tcg,backend=interp'])
     try:
-        r = subprocess.run([kiln, '-M', 'none', '-nographic', '-accel',
-                            'tcg,backend=interp'],
-                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, timeout=10)
+        r = subprocess.run(probe.workload_cmd(empty_elf), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           timeout=RUN_TIMEOUT)
     except subprocess.TimeoutExpired:
         return False
-    return r.returncode == 0
+    return r.returncode == 0 and REPORT_RE.search(r.stdout) is not None
 
 
-def run_workload(config, elf):
-    """Run ELF once; returns (wall seconds, name, checksum, instret)."""
+def run_workload(config, name, elf):
+    """Run workload NAME once; returns (wall seconds, checksum, instret)."""
     cmd = config.workload_cmd(elf)
     start = time.perf_counter()
     try:
@@ -108,25 +109,26 @@ def run_workload(config, elf):
                          (config.label, RUN_TIMEOUT, ' '.join(cmd)))
     wall = time.perf_counter() - start
     m = REPORT_RE.search(r.stdout)
-    if r.returncode != 0 or not m:
+    if r.returncode != 0 or not m or m.group(1).decode() != name:
         raise BenchError('%s: exit status %d, output %r, errors %r: %s' %
                          (config.label, r.returncode, r.stdout[-200:],
                           r.stderr[-200:], ' '.join(cmd)))
-    return wall, m.group(1).decode(), m.group(2).decode(), int(m.group(3), 16)
+    return wall, m.group(2).decode(), int(m.group(3), 16)
 
 
 def host_checksum(src_dir, name, tmp):
     """The checksum of workload NAME built for and run on the host."""
     exe = os.path.join(tmp, name)
-    # The flags the cross build uses that change results (see bench/meson.build).
-    subprocess.run(['cc', '-O2', '-ffp-contract=off', '-fno-math-errno',
-                    '-DBENCH_HOST', '-o', exe,
-                    os.path.join(src_dir, 'workloads', name + '.c'), '-lm'],
-                   check=True)
-    out = subprocess.run([exe], stdout=subprocess.PIPE, check=True).stdout
-    m = REPORT_RE.search(out)
-    if not m:
-        raise BenchError('host build of %s printed %r' % (name, out))
+    # The flags of the cross build that can change results (bench/meson.build).
+    cmd = ['cc', '-O2', '-ffp-contract=off', '-fno-math-errno', '-DBENCH_HOST',
+           '-o', exe, os.path.join(src_dir, 'workloads', name + '.c'), '-lm']
+    if subprocess.run(cmd).returncode != 0:
+        raise BenchError('host build failed: %s' % ' '.join(cmd))
+    r = subprocess.run([exe], stdout=subprocess.PIPE)
+    m = REPORT_RE.search(r.stdout)
+    if r.returncode != 0 or not m or m.group(1).decode() != name:
+        raise BenchError('host build of %s: exit status %d, output %r' %
+                         (name, r.returncode, r.stdout))
     return m.group(2).decode()
 
 
@@ -193,9 +195,9 @@ def print_table(head, rows):
         print('| ' + ' | '.join(str(v).ljust(w) for v, w in zip(r, widths)) + ' |')
 
 
-def make_configs(kiln, qemu):
+def make_configs(kiln, qemu, empty_elf):
     configs = [Config('kiln', 'kiln', [kiln], [])]
-    if kiln_has_interp(kiln):
+    if kiln_has_interp(kiln, empty_elf):
         configs.append(Config('kiln interp', 'kiln', [kiln],
                               ['-accel', 'tcg,backend=interp']))
     else:
@@ -208,8 +210,8 @@ def measure_workloads(args, configs, elf_dir, src_dir, errors):
     elf = {w: os.path.join(elf_dir, w + '.elf') for w in ['empty'] + WORKLOADS}
     fixed = {}
     for c in configs:
-        (fixed[c.label], _, _, _), _ = best_of(
-            args.reps, args.budget, lambda: run_workload(c, elf['empty']))
+        (fixed[c.label], _, _), _ = best_of(
+            args.reps, args.budget, lambda: run_workload(c, 'empty', elf['empty']))
     print('fixed cost (the empty workload): ' +
           ', '.join('%s %.0f ms' % (c.label, fixed[c.label] * 1000) for c in configs))
 
@@ -226,11 +228,11 @@ def measure_workloads(args, configs, elf_dir, src_dir, errors):
     for w in WORKLOADS:
         walls, sums, counts = {}, {}, set()
         for c in configs:
-            (walls[c.label], _, _, _), runs = best_of(
-                args.reps, args.budget, lambda: run_workload(c, elf[w]))
-            sums[c.label] = {r[2] for r in runs}
+            (walls[c.label], _, _), runs = best_of(
+                args.reps, args.budget, lambda: run_workload(c, w, elf[w]))
+            sums[c.label] = {r[1] for r in runs}
             if c.kind == 'kiln':
-                counts |= {r[3] for r in runs}
+                counts |= {r[2] for r in runs}
         if w in host:
             sums['host'] = {host[w]}
         if len({s for v in sums.values() for s in v}) != 1:
@@ -296,7 +298,7 @@ def main():
     if not qemu:
         sys.exit('bench: no %s (Debian: qemu-system-misc)' % args.qemu)
 
-    configs = make_configs(kiln, qemu)
+    configs = make_configs(kiln, qemu, os.path.join(elf_dir, 'empty.elf'))
     qemu_version = subprocess.run([qemu, '-version'], stdout=subprocess.PIPE,
                                   text=True).stdout.splitlines()[0]
     print('kiln: %s' % kiln)

@@ -15,7 +15,9 @@
  *  - after a call or a slow-path memory access sets exec.exit_request,
  *    the code stops at the next instruction boundary (NATIVE_STOPPED);
  *  - a block runs only while exec.budget covers all its instructions,
- *    and subtracts them from it as it starts;
+ *    and subtracts them from it as it starts (the code may keep the
+ *    budget in a host register: env's copy is current when native_run
+ *    returns);
  *  - the instructions of the blocks that completed are retired: their
  *    count added to the counter at count_off and their time (count <<
  *    time_shift) to time_off.  To keep that one subtraction per block,

@@ -3,8 +3,8 @@
  * multiply-adds, a radix-2 FFT there and back, an n-body simulation
  * (square roots and divisions) and a single-precision Mandelbrot set.
  *
- * Every operation is one the IEEE 754 standard rounds exactly (add, sub,
- * mul, div, sqrt, fma, conversions), and the code is built with
+ * Every operation is one IEEE 754 requires correctly rounded (add, sub,
+ * mul, div, sqrt, fma, conversions, comparisons), and the code is built with
  * -ffp-contract=off, so any correct implementation gives the same bits:
  * the checksum is a hash of those bits, and bench/run.py compares it with
  * the same code run on the host.
@@ -13,7 +13,6 @@
 
 #define N_MAT 40
 #define N_FFT 1024
-#define LOG2_FFT 10
 #define N_BODIES 5
 #define N_STEPS 24000
 #define MB_W 128

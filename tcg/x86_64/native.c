@@ -5,7 +5,7 @@
  * The constraints everything below follows, and why:
  *
  *  - Exactness first.  A block is only ever entered whole: its first
- *    instruction subtracts its instruction count from exec.budget and
+ *    instruction subtracts its instruction count from the budget and
  *    leaves at once when that goes below zero, so no block runs past the
  *    next timer deadline (the CPU loop then makes a short one-off block
  *    that stops exactly there).  That subtraction is all a block does
@@ -21,7 +21,8 @@
  *    may raise or touch a device (a helper without IR_CALL_NO_RAISE, the
  *    TLB slow path), exec.pc and exec.insn_index are stored.  After any
  *    call, the next instruction boundary tests exec.exit_request and
- *    stops there, as interp_run does (NATIVE_STOPPED).
+ *    stops there, as interp_run does (NATIVE_STOPPED); a slow path tests
+ *    it itself where it can (stop_tail_end), so a TLB hit costs no test.
  *
  *  - One register allocation per block, decided before any byte is
  *    emitted.  IR temps are single-assignment and branches only go
@@ -36,8 +37,9 @@
  *    and rdx are scratch (x86 wants them for shifts, multiplies and the
  *    TLB look-up); r15 holds exec.budget, which every block counts down
  *    (a register, not memory, so that no chain of read-modify-writes
- *    runs from block to block); the other ten are allocated.  Calls save only the
- *    caller-saved ones that are live across them, and the slow paths do
+ *    runs from block to block; it goes back to env as the run ends); the
+ *    other ten are allocated.  Calls save only the caller-saved ones
+ *    that are live across them, and the slow paths do
  *    so out of line, so a TLB hit costs nothing for them.
  *
  *  - One frame for a whole chained run: native_enter pushes the callee-
