@@ -11,6 +11,7 @@
  * reg-io-width 4 and the default 1.8432 MHz clock.
  */
 #include "libqtest.h"
+#include "serial-socket.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -491,77 +492,6 @@ static void test_system_reset(void)
 
 /* --- chardev backends --- */
 
-typedef struct SerialSocket {
-    char *dir;
-    char *path;
-    int fd;
-} SerialSocket;
-
-static void serial_socket_init(SerialSocket *ss)
-{
-    ss->dir = g_dir_make_tmp("ns16550-test-XXXXXX", NULL);
-    g_assert_nonnull(ss->dir);
-    ss->path = g_build_filename(ss->dir, "serial.sock", NULL);
-    ss->fd = -1;
-}
-
-/* Connect to the UART's unix socket that kiln serves. */
-static void serial_socket_connect(SerialSocket *ss)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-
-    g_assert_cmpuint(strlen(ss->path), <, sizeof(addr.sun_path));
-    strcpy(addr.sun_path, ss->path);
-    ss->fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    g_assert_cmpint(ss->fd, >=, 0);
-    g_assert_cmpint(connect(ss->fd, (struct sockaddr *)&addr, sizeof(addr)),
-                    ==, 0);
-}
-
-static void serial_socket_cleanup(SerialSocket *ss)
-{
-    if (ss->fd >= 0) {
-        close(ss->fd);
-    }
-    g_unlink(ss->path);
-    g_rmdir(ss->dir);
-    g_free(ss->path);
-    g_free(ss->dir);
-}
-
-static void serial_socket_send(SerialSocket *ss, const void *buf, size_t len)
-{
-    g_assert_cmpint(send(ss->fd, buf, len, MSG_NOSIGNAL), ==, (ssize_t)len);
-}
-
-/* Read exactly LEN bytes from the socket, waiting at most WAIT_MS. */
-static void serial_socket_recv(SerialSocket *ss, void *buf, size_t len)
-{
-    size_t got = 0;
-    gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
-
-    while (got < len) {
-        struct pollfd pfd = { .fd = ss->fd, .events = POLLIN };
-        int left_ms = (int)((deadline - g_get_monotonic_time()) / 1000);
-        ssize_t n;
-
-        if (left_ms <= 0 || poll(&pfd, 1, left_ms) <= 0) {
-            g_error("only %zu of %zu bytes came out of the socket", got, len);
-        }
-        n = recv(ss->fd, (char *)buf + got, len - got, 0);
-        g_assert_cmpint(n, >, 0);
-        got += n;
-    }
-}
-
-/* Nothing more is waiting in the socket. */
-static void serial_socket_assert_empty(SerialSocket *ss)
-{
-    struct pollfd pfd = { .fd = ss->fd, .events = POLLIN };
-
-    g_assert_cmpint(poll(&pfd, 1, 0), ==, 0);
-}
-
 /*
  * Poll LSR until DR is set.  Host bytes reach the UART from kiln's main
  * loop, between qtest commands; virtual time does not move meanwhile.
@@ -589,7 +519,7 @@ static QTestState *start_with_socket(SerialSocket *ss)
 {
     QTestState *s;
 
-    serial_socket_init(ss);
+    serial_socket_init(ss, "ns16550-test");
     s = qtest_initf("-M virt -serial unix:%s,server=on,wait=off", ss->path);
     qtest_irq_intercept_out(s, UART_PATH);
     serial_socket_connect(ss);
@@ -666,7 +596,7 @@ static void test_socket_tx(void)
         qtest_writeb(s, THR, msg[i]);
         g_assert_cmphex(qtest_readb(s, LSR), ==, LSR_THRE | LSR_TEMT);
     }
-    serial_socket_recv(&ss, buf, strlen(msg));
+    serial_socket_recv(&ss, buf, strlen(msg), WAIT_MS);
     g_assert_cmpstr(buf, ==, msg);
 
     /* Loopback keeps THR off the line. */
@@ -683,7 +613,7 @@ static void test_socket_tx(void)
     wait_for_rx(s);
     g_assert_cmphex(qtest_readb(s, RBR), ==, 'w');
     qtest_writeb(s, THR, '.');
-    serial_socket_recv(&ss, &sync, 1);
+    serial_socket_recv(&ss, &sync, 1, WAIT_MS);
     g_assert_cmphex(sync, ==, '.');
     serial_socket_assert_empty(&ss);
 

@@ -9,6 +9,7 @@
  * line 0 of UART0 is its interrupt.
  */
 #include "libqtest.h"
+#include "serial-socket.h"
 
 #include <glib/gstdio.h>
 #include <poll.h>
@@ -168,72 +169,16 @@ static void test_system_reset(void)
 
 /* --- chardev backends --- */
 
-typedef struct SerialSocket {
-    char *dir;
-    char *path;
-    int fd;
-} SerialSocket;
-
 static QTestState *start_with_socket(SerialSocket *ss)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
     g_autofree char *args = NULL;
     QTestState *s;
 
-    ss->dir = g_dir_make_tmp("sifive-uart-test-XXXXXX", NULL);
-    g_assert_nonnull(ss->dir);
-    ss->path = g_build_filename(ss->dir, "serial.sock", NULL);
+    serial_socket_init(ss, "sifive-uart-test");
     args = g_strdup_printf("-serial unix:%s,server=on,wait=off", ss->path);
     s = start(args);
-
-    g_assert_cmpuint(strlen(ss->path), <, sizeof(addr.sun_path));
-    strcpy(addr.sun_path, ss->path);
-    ss->fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    g_assert_cmpint(ss->fd, >=, 0);
-    g_assert_cmpint(connect(ss->fd, (struct sockaddr *)&addr, sizeof(addr)),
-                    ==, 0);
+    serial_socket_connect(ss);
     return s;
-}
-
-static void serial_socket_cleanup(SerialSocket *ss)
-{
-    close(ss->fd);
-    g_unlink(ss->path);
-    g_rmdir(ss->dir);
-    g_free(ss->path);
-    g_free(ss->dir);
-}
-
-static void serial_socket_send(SerialSocket *ss, const void *buf, size_t len)
-{
-    g_assert_cmpint(send(ss->fd, buf, len, MSG_NOSIGNAL), ==, (ssize_t)len);
-}
-
-/* Read exactly LEN bytes from the socket, waiting at most WAIT_MS. */
-static void serial_socket_recv(SerialSocket *ss, void *buf, size_t len)
-{
-    size_t got = 0;
-    gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
-
-    while (got < len) {
-        struct pollfd pfd = { .fd = ss->fd, .events = POLLIN };
-        int left_ms = (int)((deadline - g_get_monotonic_time()) / 1000);
-        ssize_t n;
-
-        if (left_ms <= 0 || poll(&pfd, 1, left_ms) <= 0) {
-            g_error("only %zu of %zu bytes came out of the socket", got, len);
-        }
-        n = recv(ss->fd, (char *)buf + got, len - got, 0);
-        g_assert_cmpint(n, >, 0);
-        got += n;
-    }
-}
-
-static void serial_socket_assert_empty(SerialSocket *ss)
-{
-    struct pollfd pfd = { .fd = ss->fd, .events = POLLIN };
-
-    g_assert_cmpint(poll(&pfd, 1, 0), ==, 0);
 }
 
 /*
@@ -335,7 +280,7 @@ static void test_socket_tx(void)
         g_assert_cmphex(qtest_readl(s, TXDATA(UART0)), ==, 0);
         qtest_writel(s, TXDATA(UART0), msg[i]);
     }
-    serial_socket_recv(&ss, buf, strlen(msg));
+    serial_socket_recv(&ss, buf, strlen(msg), WAIT_MS);
     g_assert_cmpstr(buf, ==, msg);
 
     /* txen clear: eight characters wait, the ninth is dropped. */
@@ -346,11 +291,11 @@ static void test_socket_tx(void)
     serial_socket_assert_empty(&ss);
     qtest_writel(s, TXCTRL(UART0), TXEN);
     memset(buf, 0, sizeof(buf));
-    serial_socket_recv(&ss, buf, 8);
+    serial_socket_recv(&ss, buf, 8, WAIT_MS);
     g_assert_cmpstr(buf, ==, "01234567");
     /* Only the data field goes out. */
     qtest_writel(s, TXDATA(UART0), 0xffffff00 | '.');
-    serial_socket_recv(&ss, buf, 1);
+    serial_socket_recv(&ss, buf, 1, WAIT_MS);
     g_assert_cmphex(buf[0], ==, '.');
     serial_socket_assert_empty(&ss);
 
