@@ -88,7 +88,7 @@ static const RegionDesc kiln_rom_regions[] = {
 
 const DeviceDesc kiln_rom_desc = {
     .name = "kiln-rom",
-    .desc = "read-only memory loaded from a file at board assembly",
+    .desc = "read-only memory: a file's image, or erased flash that -bios fills",
     .compatible = kiln_rom_compatible,
     .state_size = sizeof(KilnRom),
     .props = kiln_rom_props,
