@@ -2,8 +2,10 @@
  * The F and D extensions' arithmetic (RISC-V Unprivileged ISA 20191213,
  * chapters 11 and 12), as helpers translated code calls.
  *
- * softfloat.c does the IEEE arithmetic; this file does what its header
- * leaves to the caller: pick the rounding mode (the instruction's, or frm
+ * softfloat.c does the IEEE arithmetic (through fpu_fast.h, which runs
+ * add, sub, mul, div, sqrt and fused multiply-add on the host FPU where
+ * that is bit-exact); this file does what its header leaves to the
+ * caller: pick the rounding mode (the instruction's, or frm
  * for DYN, raising illegal-instruction when frm holds a reserved value),
  * unbox binary32 operands and box binary32 results (12.2), sign-extend
  * 32-bit integer results, and accrue the flags into fflags.  Sign
@@ -16,6 +18,7 @@
  * too, as the flags are part of it.
  */
 #include "cpu.h"
+#include "fpu_fast.h"
 #include "helper.h"
 
 static RiscvCpu *helper_cpu(void *env)
@@ -57,6 +60,18 @@ static FpStatus fp_status(RiscvCpu *cpu, uint64_t ctl)
     return (FpStatus){ .rm = (uint8_t)rm };
 }
 
+/*
+ * The accrued flags an arithmetic operation (one that writes an f
+ * register) starts from: fflags.NX, which is sticky, so that fpu_fast.h
+ * need not find out whether the operation is exact once it is set.  The
+ * preset changes neither fflags nor FS, which the register write dirties
+ * anyway.
+ */
+static void fp_preset_nx(RiscvCpu *cpu, FpStatus *st)
+{
+    st->flags = cpu->fflags & FP_NX;
+}
+
 static uint64_t fp_accrue(RiscvCpu *cpu, const FpStatus *st, uint64_t result)
 {
     if (st->flags) {
@@ -73,21 +88,24 @@ DEF_HELPER(fp_s)
     uint32_t x = unbox_s(a), y = unbox_s(b);
     uint64_t r;
 
+    if ((c & 0xff) <= FPOP_SQRT) {
+        fp_preset_nx(cpu, &st);
+    }
     switch (c & 0xff) {
     case FPOP_ADD:
-        r = box_s(f32_add(x, y, &st));
+        r = box_s(fpu_fast_f32_add(x, y, &st));
         break;
     case FPOP_SUB:
-        r = box_s(f32_sub(x, y, &st));
+        r = box_s(fpu_fast_f32_sub(x, y, &st));
         break;
     case FPOP_MUL:
-        r = box_s(f32_mul(x, y, &st));
+        r = box_s(fpu_fast_f32_mul(x, y, &st));
         break;
     case FPOP_DIV:
-        r = box_s(f32_div(x, y, &st));
+        r = box_s(fpu_fast_f32_div(x, y, &st));
         break;
     case FPOP_SQRT:
-        r = box_s(f32_sqrt(x, &st));
+        r = box_s(fpu_fast_f32_sqrt(x, &st));
         break;
     case FPOP_MIN:
         r = box_s(f32_min(x, y, &st));
@@ -144,21 +162,24 @@ DEF_HELPER(fp_d)
     FpStatus st = fp_status(cpu, c);
     uint64_t r;
 
+    if ((c & 0xff) <= FPOP_SQRT) {
+        fp_preset_nx(cpu, &st);
+    }
     switch (c & 0xff) {
     case FPOP_ADD:
-        r = f64_add(a, b, &st);
+        r = fpu_fast_f64_add(a, b, &st);
         break;
     case FPOP_SUB:
-        r = f64_sub(a, b, &st);
+        r = fpu_fast_f64_sub(a, b, &st);
         break;
     case FPOP_MUL:
-        r = f64_mul(a, b, &st);
+        r = fpu_fast_f64_mul(a, b, &st);
         break;
     case FPOP_DIV:
-        r = f64_div(a, b, &st);
+        r = fpu_fast_f64_div(a, b, &st);
         break;
     case FPOP_SQRT:
-        r = f64_sqrt(a, &st);
+        r = fpu_fast_f64_sqrt(a, &st);
         break;
     case FPOP_MIN:
         r = f64_min(a, b, &st);
@@ -218,7 +239,10 @@ DEF_HELPER(fmadd_s)
 {
     RiscvCpu *cpu = helper_cpu(env);
     FpStatus st = fp_status(cpu, d);
-    uint32_t r = f32_muladd(unbox_s(a), unbox_s(b), unbox_s(c),
+    uint32_t r;
+
+    fp_preset_nx(cpu, &st);
+    r = fpu_fast_f32_muladd(unbox_s(a), unbox_s(b), unbox_s(c),
                             d & FMADD_NEG_PRODUCT, d & FMADD_NEG_ADDEND, &st);
 
     return fp_accrue(cpu, &st, box_s(r));
@@ -228,7 +252,10 @@ DEF_HELPER(fmadd_d)
 {
     RiscvCpu *cpu = helper_cpu(env);
     FpStatus st = fp_status(cpu, d);
-    uint64_t r = f64_muladd(a, b, c, d & FMADD_NEG_PRODUCT,
+    uint64_t r;
+
+    fp_preset_nx(cpu, &st);
+    r = fpu_fast_f64_muladd(a, b, c, d & FMADD_NEG_PRODUCT,
                             d & FMADD_NEG_ADDEND, &st);
 
     return fp_accrue(cpu, &st, r);
