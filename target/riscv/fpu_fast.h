@@ -36,36 +36,29 @@
 
 #include "softfloat.h"
 
-/* Zero or normal: the exponent field is neither all ones nor, unless the
- * whole magnitude is zero, all zeros. */
-static inline bool fpu_fast_f64_operand(uint64_t a)
-{
-    uint64_t e = (a >> 52) & 0x7ff;
-
-    return e != 0x7ff && (e != 0 || (a << 1) == 0);
+/*
+ * The format-dependent tests, one template for binary64 and binary32.
+ * _operand: zero or normal (the exponent field is neither all ones nor,
+ * unless the whole magnitude is zero, all zeros).  _result: finite and of
+ * magnitude 2^(emin+1) or more (see the top).
+ */
+#define FPU_FAST_FORMAT_TESTS(fmt, utype, mant_bits, exp_mask)             \
+static inline bool fpu_fast_##fmt##_operand(utype a)                        \
+{                                                                           \
+    utype e = (a >> (mant_bits)) & (exp_mask);                              \
+                                                                            \
+    return e != (exp_mask) && (e != 0 || (utype)(a << 1) == 0);             \
+}                                                                           \
+                                                                            \
+static inline bool fpu_fast_##fmt##_result(utype r)                         \
+{                                                                           \
+    utype e = (r >> (mant_bits)) & (exp_mask);                              \
+                                                                            \
+    return e >= 2 && e != (exp_mask);                                       \
 }
 
-static inline bool fpu_fast_f32_operand(uint32_t a)
-{
-    uint32_t e = (a >> 23) & 0xff;
-
-    return e != 0xff && (e != 0 || (a << 1) == 0);
-}
-
-/* Finite and of magnitude 2^-1021 (2^-125) or more: see the top. */
-static inline bool fpu_fast_f64_result(uint64_t r)
-{
-    uint64_t e = (r >> 52) & 0x7ff;
-
-    return e >= 2 && e != 0x7ff;
-}
-
-static inline bool fpu_fast_f32_result(uint32_t r)
-{
-    uint32_t e = (r >> 23) & 0xff;
-
-    return e >= 2 && e != 0xff;
-}
+FPU_FAST_FORMAT_TESTS(f64, uint64_t, 52, 0x7ff)
+FPU_FAST_FORMAT_TESTS(f32, uint32_t, 23, 0xff)
 
 #if defined(__x86_64__) && defined(__SSE2_MATH__) && defined(__GNUC__)
 
@@ -74,38 +67,6 @@ static inline bool fpu_fast_f32_result(uint32_t r)
 #define FPU_FAST_MXCSR_DAZ  (1u << 6)
 #define FPU_FAST_MXCSR_RC   (3u << 13)
 #define FPU_FAST_MXCSR_FTZ  (1u << 15)
-
-static inline double fpu_fast_f64_host(uint64_t v)
-{
-    double d;
-
-    memcpy(&d, &v, sizeof(d));
-    return d;
-}
-
-static inline uint64_t fpu_fast_f64_bits(double d)
-{
-    uint64_t v;
-
-    memcpy(&v, &d, sizeof(v));
-    return v;
-}
-
-static inline float fpu_fast_f32_host(uint32_t v)
-{
-    float f;
-
-    memcpy(&f, &v, sizeof(f));
-    return f;
-}
-
-static inline uint32_t fpu_fast_f32_bits(float f)
-{
-    uint32_t v;
-
-    memcpy(&v, &f, sizeof(v));
-    return v;
-}
 
 /*
  * Whether the host rounds to nearest even, found with two additions
@@ -122,82 +83,6 @@ static inline bool fpu_fast_host_rne(void)
     return one + above_half == 0x1.0000000000001p0 && one + below_half == 1.0;
 }
 
-/*
- * fflags.NX is sticky, so once the caller's accrued flags hold it
- * (ST->flags preset from fflags), whether an operation is exact changes
- * nothing and MXCSR.PE need not be TRACKed: the operation then reports NX,
- * which leaves fflags as it was.  Reading and writing MXCSR costs more
- * than the arithmetic.
- *
- * Clear MXCSR.PE with the three operands as asm operands, so that the
- * operation on them is ordered after it.  False when the host runs with a
- * non-default rounding or flushing mode, in which its results differ.
- * Without tracking, only the rounding mode is checked.
- */
-static inline bool fpu_fast_begin_f64(double *x, double *y, double *z,
-                                      bool track)
-{
-    uint32_t m;
-
-    if (!track) {
-        return fpu_fast_host_rne();
-    }
-    __asm__ volatile("stmxcsr %0" : "=m"(m), "+x"(*x), "+x"(*y), "+x"(*z));
-    if (m & (FPU_FAST_MXCSR_RC | FPU_FAST_MXCSR_FTZ | FPU_FAST_MXCSR_DAZ)) {
-        return false;
-    }
-    if (track && (m & FPU_FAST_MXCSR_PE)) {
-        m &= ~FPU_FAST_MXCSR_PE;
-        __asm__ volatile("ldmxcsr %3"
-                         : "+x"(*x), "+x"(*y), "+x"(*z) : "m"(m));
-    }
-    return true;
-}
-
-static inline bool fpu_fast_begin_f32(float *x, float *y, float *z,
-                                      bool track)
-{
-    uint32_t m;
-
-    if (!track) {
-        return fpu_fast_host_rne();
-    }
-    __asm__ volatile("stmxcsr %0" : "=m"(m), "+x"(*x), "+x"(*y), "+x"(*z));
-    if (m & (FPU_FAST_MXCSR_RC | FPU_FAST_MXCSR_FTZ | FPU_FAST_MXCSR_DAZ)) {
-        return false;
-    }
-    if (track && (m & FPU_FAST_MXCSR_PE)) {
-        m &= ~FPU_FAST_MXCSR_PE;
-        __asm__ volatile("ldmxcsr %3"
-                         : "+x"(*x), "+x"(*y), "+x"(*z) : "m"(m));
-    }
-    return true;
-}
-
-/* FP_NX when the operation that produced R (an asm input, so it has been
- * computed by now) was inexact, or when not tracking. */
-static inline uint8_t fpu_fast_end_f64(double r, bool track)
-{
-    uint32_t m;
-
-    if (!track) {
-        return FP_NX;
-    }
-    __asm__ volatile("stmxcsr %0" : "=m"(m) : "x"(r));
-    return (m & FPU_FAST_MXCSR_PE) ? FP_NX : 0;
-}
-
-static inline uint8_t fpu_fast_end_f32(float r, bool track)
-{
-    uint32_t m;
-
-    if (!track) {
-        return FP_NX;
-    }
-    __asm__ volatile("stmxcsr %0" : "=m"(m) : "x"(r));
-    return (m & FPU_FAST_MXCSR_PE) ? FP_NX : 0;
-}
-
 enum {
     FPU_FAST_ADD,
     FPU_FAST_SUB,
@@ -207,152 +92,142 @@ enum {
 };
 
 /*
- * OP on A and B (B unused for sqrt) on the host; false, leaving *R and ST
- * alone, when the host result cannot be trusted.  OP is a constant at
- * every call, so the switch folds away.
+ * The host side, one template for binary64 and binary32:
+ *
+ * _begin clears MXCSR.PE with the three operands as asm operands, so that
+ * the operation on them is ordered after it; false when the host runs
+ * with a non-default rounding or flushing mode, in which its results
+ * differ.  fflags.NX is sticky, so once the caller's accrued flags hold
+ * it (ST->flags preset from fflags), whether an operation is exact changes
+ * nothing and MXCSR.PE need not be tracked: the operation then reports NX,
+ * which leaves fflags as it was, and only the rounding mode is checked.
+ * Reading and writing MXCSR costs more than the arithmetic.
+ *
+ * _try does OP on A and B (B unused for sqrt) on the host: false, leaving
+ * *R and ST alone, when the host result cannot be trusted.  OP is a
+ * constant at every call, so the switch folds away.  sqrt is the
+ * instruction itself: sqrt() may set errno or call libm.
+ *
+ * _muladd_try needs the host's FMA instruction (a separate multiply and
+ * add round twice), compiled for FMA and used only where the CPU has it.
+ * Negating an operand is exact, so -(a * b) +- c is fma(-a, b, +-c).
  */
-static inline bool fpu_fast_f64_try(unsigned op, uint64_t a, uint64_t b,
-                                    uint64_t *r, FpStatus *st)
-{
-    double x, y, z = 0, h;
-    uint64_t bits;
-    uint8_t nx;
-    bool track = !(st->flags & FP_NX);
-
-    if (st->rm != FP_RNE || !fpu_fast_f64_operand(a) ||
-        !fpu_fast_f64_operand(b)) {
-        return false;
-    }
-    x = fpu_fast_f64_host(a);
-    y = fpu_fast_f64_host(b);
-    if (!fpu_fast_begin_f64(&x, &y, &z, track)) {
-        return false;
-    }
-    switch (op) {
-    case FPU_FAST_ADD:
-        h = x + y;
-        break;
-    case FPU_FAST_SUB:
-        h = x - y;
-        break;
-    case FPU_FAST_MUL:
-        h = x * y;
-        break;
-    case FPU_FAST_DIV:
-        h = x / y;
-        break;
-    default:
-        /* The instruction itself: sqrt() may set errno or call libm. */
-        __asm__("sqrtsd %1, %0" : "=x"(h) : "x"(x));
-        break;
-    }
-    nx = fpu_fast_end_f64(h, track);
-    bits = fpu_fast_f64_bits(h);
-    if (!fpu_fast_f64_result(bits)) {
-        return false;
-    }
-    st->flags |= nx;
-    *r = bits;
-    return true;
+#define FPU_FAST_FORMAT_HOST(fmt, utype, ftype, sqrt_insn, fma_fn)         \
+static inline ftype fpu_fast_##fmt##_host(utype v)                          \
+{                                                                           \
+    ftype f;                                                                \
+                                                                            \
+    memcpy(&f, &v, sizeof(f));                                              \
+    return f;                                                               \
+}                                                                           \
+                                                                            \
+static inline utype fpu_fast_##fmt##_bits(ftype f)                          \
+{                                                                           \
+    utype v;                                                                \
+                                                                            \
+    memcpy(&v, &f, sizeof(v));                                              \
+    return v;                                                               \
+}                                                                           \
+                                                                            \
+static inline bool fpu_fast_##fmt##_begin(ftype *x, ftype *y, ftype *z,     \
+                                          bool track)                       \
+{                                                                           \
+    uint32_t m;                                                             \
+                                                                            \
+    if (!track) {                                                           \
+        return fpu_fast_host_rne();                                         \
+    }                                                                       \
+    __asm__ volatile("stmxcsr %0" : "=m"(m), "+x"(*x), "+x"(*y), "+x"(*z)); \
+    if (m & (FPU_FAST_MXCSR_RC | FPU_FAST_MXCSR_FTZ | FPU_FAST_MXCSR_DAZ)) { \
+        return false;                                                       \
+    }                                                                       \
+    if (m & FPU_FAST_MXCSR_PE) {                                            \
+        m &= ~FPU_FAST_MXCSR_PE;                                            \
+        __asm__ volatile("ldmxcsr %3"                                       \
+                         : "+x"(*x), "+x"(*y), "+x"(*z) : "m"(m));          \
+    }                                                                       \
+    return true;                                                            \
+}                                                                           \
+                                                                            \
+/* FP_NX when the operation that produced R (an asm input, so computed by   \
+ * now) was inexact, or when not tracking. */                               \
+static inline uint8_t fpu_fast_##fmt##_end(ftype r, bool track)             \
+{                                                                           \
+    uint32_t m;                                                             \
+                                                                            \
+    if (!track) {                                                           \
+        return FP_NX;                                                       \
+    }                                                                       \
+    __asm__ volatile("stmxcsr %0" : "=m"(m) : "x"(r));                      \
+    return (m & FPU_FAST_MXCSR_PE) ? FP_NX : 0;                             \
+}                                                                           \
+                                                                            \
+/* The host result H, when it is one the fast path may return. */           \
+static inline bool fpu_fast_##fmt##_finish(ftype h, bool track, utype *r,   \
+                                           FpStatus *st)                    \
+{                                                                           \
+    uint8_t nx = fpu_fast_##fmt##_end(h, track);                            \
+    utype bits = fpu_fast_##fmt##_bits(h);                                  \
+                                                                            \
+    if (!fpu_fast_##fmt##_result(bits)) {                                   \
+        return false;                                                       \
+    }                                                                       \
+    st->flags |= nx;                                                        \
+    *r = bits;                                                              \
+    return true;                                                            \
+}                                                                           \
+                                                                            \
+static inline bool fpu_fast_##fmt##_try(unsigned op, utype a, utype b,      \
+                                        utype *r, FpStatus *st)             \
+{                                                                           \
+    ftype x, y, z = 0, h;                                                   \
+    bool track = !(st->flags & FP_NX);                                      \
+                                                                            \
+    if (st->rm != FP_RNE || !fpu_fast_##fmt##_operand(a) ||                 \
+        !fpu_fast_##fmt##_operand(b)) {                                     \
+        return false;                                                       \
+    }                                                                       \
+    x = fpu_fast_##fmt##_host(a);                                           \
+    y = fpu_fast_##fmt##_host(b);                                           \
+    if (!fpu_fast_##fmt##_begin(&x, &y, &z, track)) {                       \
+        return false;                                                       \
+    }                                                                       \
+    switch (op) {                                                           \
+    case FPU_FAST_ADD:                                                      \
+        h = x + y;                                                          \
+        break;                                                              \
+    case FPU_FAST_SUB:                                                      \
+        h = x - y;                                                          \
+        break;                                                              \
+    case FPU_FAST_MUL:                                                      \
+        h = x * y;                                                          \
+        break;                                                              \
+    case FPU_FAST_DIV:                                                      \
+        h = x / y;                                                          \
+        break;                                                              \
+    default:                                                                \
+        __asm__(sqrt_insn " %1, %0" : "=x"(h) : "x"(x));                    \
+        break;                                                              \
+    }                                                                       \
+    return fpu_fast_##fmt##_finish(h, track, r, st);                        \
+}                                                                           \
+                                                                            \
+__attribute__((target("fma")))                                              \
+static inline bool fpu_fast_##fmt##_muladd_try(utype a, utype b, utype c,   \
+                                               utype *r, FpStatus *st)      \
+{                                                                           \
+    ftype x = fpu_fast_##fmt##_host(a), y = fpu_fast_##fmt##_host(b);       \
+    ftype z = fpu_fast_##fmt##_host(c);                                     \
+    bool track = !(st->flags & FP_NX);                                      \
+                                                                            \
+    if (!fpu_fast_##fmt##_begin(&x, &y, &z, track)) {                       \
+        return false;                                                       \
+    }                                                                       \
+    return fpu_fast_##fmt##_finish(fma_fn(x, y, z), track, r, st);          \
 }
 
-static inline bool fpu_fast_f32_try(unsigned op, uint32_t a, uint32_t b,
-                                    uint32_t *r, FpStatus *st)
-{
-    float x, y, z = 0, h;
-    uint32_t bits;
-    uint8_t nx;
-    bool track = !(st->flags & FP_NX);
-
-    if (st->rm != FP_RNE || !fpu_fast_f32_operand(a) ||
-        !fpu_fast_f32_operand(b)) {
-        return false;
-    }
-    x = fpu_fast_f32_host(a);
-    y = fpu_fast_f32_host(b);
-    if (!fpu_fast_begin_f32(&x, &y, &z, track)) {
-        return false;
-    }
-    switch (op) {
-    case FPU_FAST_ADD:
-        h = x + y;
-        break;
-    case FPU_FAST_SUB:
-        h = x - y;
-        break;
-    case FPU_FAST_MUL:
-        h = x * y;
-        break;
-    case FPU_FAST_DIV:
-        h = x / y;
-        break;
-    default:
-        __asm__("sqrtss %1, %0" : "=x"(h) : "x"(x));
-        break;
-    }
-    nx = fpu_fast_end_f32(h, track);
-    bits = fpu_fast_f32_bits(h);
-    if (!fpu_fast_f32_result(bits)) {
-        return false;
-    }
-    st->flags |= nx;
-    *r = bits;
-    return true;
-}
-
-/*
- * Fused multiply-add needs the host's FMA instruction (a separate
- * multiply and add round twice), compiled for FMA and used only where the
- * CPU has it.  Negating an operand is exact, so -(a * b) +- c is
- * fma(-a, b, +-c).
- */
-__attribute__((target("fma")))
-static inline bool fpu_fast_f64_muladd_try(uint64_t a, uint64_t b, uint64_t c,
-                                    uint64_t *r, FpStatus *st)
-{
-    double x = fpu_fast_f64_host(a), y = fpu_fast_f64_host(b);
-    double z = fpu_fast_f64_host(c), h;
-    uint64_t bits;
-    uint8_t nx;
-    bool track = !(st->flags & FP_NX);
-
-    if (!fpu_fast_begin_f64(&x, &y, &z, track)) {
-        return false;
-    }
-    h = __builtin_fma(x, y, z);
-    nx = fpu_fast_end_f64(h, track);
-    bits = fpu_fast_f64_bits(h);
-    if (!fpu_fast_f64_result(bits)) {
-        return false;
-    }
-    st->flags |= nx;
-    *r = bits;
-    return true;
-}
-
-__attribute__((target("fma")))
-static inline bool fpu_fast_f32_muladd_try(uint32_t a, uint32_t b, uint32_t c,
-                                    uint32_t *r, FpStatus *st)
-{
-    float x = fpu_fast_f32_host(a), y = fpu_fast_f32_host(b);
-    float z = fpu_fast_f32_host(c), h;
-    uint32_t bits;
-    uint8_t nx;
-    bool track = !(st->flags & FP_NX);
-
-    if (!fpu_fast_begin_f32(&x, &y, &z, track)) {
-        return false;
-    }
-    h = __builtin_fmaf(x, y, z);
-    nx = fpu_fast_end_f32(h, track);
-    bits = fpu_fast_f32_bits(h);
-    if (!fpu_fast_f32_result(bits)) {
-        return false;
-    }
-    st->flags |= nx;
-    *r = bits;
-    return true;
-}
+FPU_FAST_FORMAT_HOST(f64, uint64_t, double, "sqrtsd", __builtin_fma)
+FPU_FAST_FORMAT_HOST(f32, uint32_t, float, "sqrtss", __builtin_fmaf)
 
 static inline bool fpu_fast_has_fma(void)
 {
