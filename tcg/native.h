@@ -17,7 +17,11 @@
  *  - a block runs only while exec.budget covers all its instructions,
  *    and subtracts them from it as it starts (the code may keep the
  *    budget in a host register: env's copy is current when native_run
- *    returns);
+ *    returns).  A loop block, whose body repeats (its later passes start
+ *    again at the block's pc), starts with the budget of one pass and
+ *    takes each further pass's as that pass begins, stopping before a
+ *    pass it cannot pay for (NATIVE_STOPPED at the loop's head); an exit
+ *    before the block's end retires the instructions up to it;
  *  - the instructions of the blocks that completed are retired: their
  *    count added to the counter at count_off and their time (count <<
  *    time_shift) to time_off.  To keep that one subtraction per block,
@@ -33,7 +37,10 @@
  *    a direct-jump exit (at other times it may lag).
  * Memory hooks must not change env fields that translated code reads with
  * ld_env (the code keeps such values in host registers across them);
- * helpers may change anything.
+ * helpers may change anything.  A hook whose access reaches anything but
+ * RAM must set exit_request: the code reuses a loaded value for a later
+ * load of the same address in the same block, which is right only while
+ * the first one read RAM.  (tests/isa/loops.S fails without it.)
  */
 #ifndef KILN_TCG_NATIVE_H
 #define KILN_TCG_NATIVE_H

@@ -30,6 +30,13 @@ typedef struct TranslationBlock {
     uint64_t phys_page2;        /* second page the block reads, or UINT64_MAX */
     uint64_t flags;
     uint32_t ninsns;
+    /*
+     * The budget native code needs to start the block: a loop block
+     * (target/riscv/translate.c) takes each pass of its body from the
+     * budget as the pass begins, so this is one pass; else ninsns.  The
+     * interpreter runs a block whole, and needs ninsns.
+     */
+    uint32_t entry_insns;
     uint32_t size;              /* bytes of guest code */
     InterpCode *code;           /* for the interpreter, or NULL */
     NativeCode *native;         /* for the native backend, or NULL */

@@ -414,7 +414,8 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
                 cpu->pc = cpu->exec.pc;
                 account(cpu, cpu->exec.insn_index);
             } else {
-                account(cpu, tb->ninsns);
+                /* A loop's side exit leaves before the block's end (translate.c). */
+                account(cpu, cpu->exec.insn_index + 1);
             }
         }
         tb_release();

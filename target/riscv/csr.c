@@ -200,7 +200,8 @@ static void mstatus_write(RiscvCpu *cpu, uint64_t value, uint64_t mask)
         s &= ~MSTATUS_FS;
     }
     cpu->mstatus = s;
-    if ((old ^ s) & (MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR)) {
+    /* MPRV and MPP only pick the MMU index (riscv_data_mmu_idx). */
+    if ((old ^ s) & (MSTATUS_SUM | MSTATUS_MXR)) {
         riscv_tlb_flush(cpu);
     }
 }

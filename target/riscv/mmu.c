@@ -351,7 +351,11 @@ static uint64_t phys_load(RiscvCpu *cpu, uint64_t vaddr, uint64_t paddr,
     }
     /* The device's own delay (a cosim model's annotated time) stalls the hart. */
     cpu->time += clock_take_stall();
-    /* A device may have changed interrupts or timers: re-check after this insn. */
+    /*
+     * A device may have changed interrupts or timers: re-check after this
+     * insn.  Native code also counts on it to reuse loaded values only
+     * from RAM (tcg/native.h).
+     */
     cpu->exec.exit_request = true;
     return v;
 }

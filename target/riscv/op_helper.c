@@ -158,8 +158,13 @@ DEF_HELPER(mret)
     }
     cpu->mstatus = s;
     cpu->pc = cpu->mepc;
+    /*
+     * No TLB flush: entries are kept per MMU index, and what an index's
+     * entries say depends only on satp, SUM, MXR and PMP, none of which
+     * changes here.  The mode and MPRV pick the index, and the block
+     * ends, so the next one is looked up under the new one.
+     */
     riscv_set_priv(cpu, mpp);
-    riscv_tlb_flush(cpu);
     return 0;
 }
 
@@ -178,8 +183,7 @@ DEF_HELPER(sret)
     s &= ~MSTATUS_MPRV;     /* xRET to a mode below M clears MPRV */
     cpu->mstatus = s;
     cpu->pc = cpu->sepc;
-    riscv_set_priv(cpu, spp);
-    riscv_tlb_flush(cpu);
+    riscv_set_priv(cpu, spp);      /* no TLB flush: see mret */
     return 0;
 }
 

@@ -32,6 +32,10 @@ typedef struct DisasContext {
     uint32_t exts;
     bool fs_on;             /* mstatus.FS != Off: F/D instructions allowed */
     DisasJump is_jmp;
+    uint64_t pc_first;      /* the block's first instruction */
+    uint32_t ninsns;        /* instructions translated before this one */
+    uint32_t max_insns;
+    uint32_t passes;        /* times a loop body was translated (see gen_branch) */
 } DisasContext;
 
 /* The flags a block's code depends on; part of its cache key. */
@@ -167,6 +171,31 @@ static bool gen_jalr(DisasContext *ctx, unsigned rd, unsigned rs1,
     return true;
 }
 
+/*
+ * A branch back to the block's first instruction closes a loop whose body
+ * is the whole block.  Rather than leave the block and come back through
+ * the chained jump, translation carries on with another pass of the body
+ * after the taken side (the not-taken side leaves the block there), so
+ * the values one pass hands the next stay in host registers instead of
+ * making a round trip through env.  The pass count and the block size
+ * stay small: the block must fit the instruction budget whole to run at
+ * all, and near a deadline a shorter one-off block is made.  Every pass
+ * is the same code at the same pcs, so the block still covers the same
+ * bytes and is invalidated as they are written; a side exit retires the
+ * instructions up to it (insn_index + 1), as every exit does.
+ */
+#define LOOP_MAX_PASSES 8
+#define LOOP_MAX_INSNS 64
+
+static bool loop_unrolls(DisasContext *ctx, uint64_t target)
+{
+    uint32_t done = ctx->ninsns + 1;
+    uint32_t pass = done / (ctx->passes + 1);
+
+    return target == ctx->pc_first && ctx->passes + 1 < LOOP_MAX_PASSES &&
+           done + pass <= MIN(ctx->max_insns, LOOP_MAX_INSNS);
+}
+
 static bool gen_branch(DisasContext *ctx, IrCond cond, unsigned rs1,
                        unsigned rs2, int64_t offset)
 {
@@ -177,6 +206,11 @@ static bool gen_branch(DisasContext *ctx, IrCond cond, unsigned rs1,
     ir_brcond(f, cond, get_gpr(ctx, rs1), get_gpr(ctx, rs2), taken);
     gen_goto(ctx, 0, ctx->next_pc);
     ir_set_label(f, taken);
+    if (loop_unrolls(ctx, target)) {
+        ctx->next_pc = target;
+        ctx->passes++;
+        return true;
+    }
     if (target_misaligned(ctx, target)) {
         ir_call_void(f, helper_raise, 0, imm(ctx, EXC_INST_MISALIGNED),
                      imm(ctx, (int64_t)target), IR_NO_TEMP, IR_NO_TEMP);
@@ -535,6 +569,8 @@ static TranslationBlock *translate_block(RiscvCpu *cpu, uint64_t pc,
 
     ir_func_reset(&translate_ir);
     ctx.pc = pc;
+    ctx.pc_first = pc;
+    ctx.max_insns = (uint32_t)MIN(max_insns, UINT32_MAX);
     while (ctx.is_jmp == DISAS_NEXT) {
         unsigned len;
         uint32_t insn;
@@ -566,6 +602,7 @@ static TranslationBlock *translate_block(RiscvCpu *cpu, uint64_t pc,
                        ctx.pc, len * 2, insn, text);
         }
         n++;
+        ctx.ninsns = n;
         ctx.pc = ctx.next_pc;
         if (ctx.is_jmp == DISAS_NEXT &&
             (n >= max_insns || (ctx.pc & PAGE_MASK) != page)) {
@@ -584,6 +621,7 @@ static TranslationBlock *translate_block(RiscvCpu *cpu, uint64_t pc,
     tb = tb_new(pc, phys_pc, flags);
     tb->phys_page2 = phys_page2;
     tb->ninsns = n;
+    tb->entry_insns = n / (ctx.passes + 1);
     tb->size = (uint32_t)(ctx.pc - pc);
     if (tb_use_native()) {
         tb->native = native_compile(&riscv_native_target, &translate_ir, tb,
@@ -629,7 +667,7 @@ TranslationBlock *riscv_tb_find(RiscvCpu *cpu, uint64_t budget)
         }
         *slot = tb;
     }
-    if (tb->ninsns > budget) {
+    if ((tb->native ? tb->entry_insns : tb->ninsns) > budget) {
         /* Near a deadline: a one-off block that stops exactly there. */
         tb = translate_block(cpu, pc, phys_pc, flags, budget);
     }

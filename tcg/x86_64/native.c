@@ -29,9 +29,20 @@
  *    forward, so a temp's live range is the linear interval from its
  *    definition to its last use, and linear scan gives each temp one
  *    home for its whole life: a host register or a spill slot in the
- *    frame.  Nothing has to be reconciled at labels.  Values loaded from
- *    or stored to env are forwarded to later ld_env of the same field
- *    until a call or a label; constants are folded into immediates.
+ *    frame.  Nothing has to be reconciled at labels.
+ *
+ *  - Before that, one forward pass over the block (analyse) keeps what
+ *    is known at each point: which temp holds an env field (loaded or
+ *    stored), which holds a guest load's value, which already computed a
+ *    pure op, and of each temp the bits known zero and the top bits
+ *    known copies of the sign.  A later ld_env, load or op that knows its
+ *    answer becomes a rename; a store of what env already holds goes; a
+ *    sext.w of a value already sign-extended goes, and readers of a low
+ *    half only read around a sext.w.  Calls forget env and loads, stores
+ *    and other accesses forget loads; at a label, what every branch to it
+ *    (and the code before, if it falls in) agreed on holds.  That is what
+ *    makes a loop block (translate.c) pay: its passes hand values on in
+ *    host registers.  Constants are folded into immediates.
  *
  *  - Fixed registers.  r14 holds env for the life of the run; rax, rcx
  *    and rdx are scratch (x86 wants them for shifts, multiplies and the
@@ -240,16 +251,45 @@ typedef struct TempInfo {
     int32_t def;                /* op index of its definition */
     int32_t last;               /* op index of its last use, -1 if unused */
     bool is_const;
+    uint8_t sign_bits;          /* top bits known equal to bit 63 (1..64) */
+    uint64_t maybe_set;         /* bits not known to be zero */
     uint64_t value;
     int8_t reg;                 /* an X86Reg, or LOC_SLOT / LOC_NONE */
     int16_t slot;
 } TempInfo;
 
+/*
+ * What the code knows at a point: an env field's value (its offset and
+ * size), or the value a guest load read (LOAD_KEY's address temp and
+ * access), held in temp T.
+ */
 typedef struct EnvCache {
     uint64_t off;
     unsigned size;
     IrTemp t;
+    bool load;
 } EnvCache;
+
+static unsigned load_key(MemOp mo, unsigned mmu_idx)
+{
+    return (unsigned)mo | mmu_idx << 8;
+}
+
+/*
+ * A pure op already computed: its opcode, inputs (a constant input by
+ * value, marked in const_mask) and constants, with the temp that holds
+ * its result and where that was defined.
+ */
+typedef struct ExprKey {
+    uint32_t opc;
+    uint32_t const_mask;
+    uint64_t args[IR_MAX_ARGS];
+} ExprKey;
+
+typedef struct ExprValue {
+    IrTemp t;
+    int32_t def;
+} ExprValue;
 
 typedef struct Analysis {
     const IrFunc *f;
@@ -330,12 +370,314 @@ static IrTemp resolve(const IrTemp *rename, IrTemp t)
     return t == IR_NO_TEMP ? t : rename[t];
 }
 
+/* Keep only the entries of CACHE that OTHER holds too (the same field in the same temp). */
+static void cache_intersect(GArray *cache, const GArray *other)
+{
+    for (guint i = 0; i < cache->len;) {
+        const EnvCache *e = &g_array_index(cache, EnvCache, i);
+        bool found = false;
+
+        for (guint k = 0; k < other->len && !found; k++) {
+            const EnvCache *o = &g_array_index(other, EnvCache, k);
+
+            found = o->off == e->off && o->size == e->size && o->t == e->t &&
+                    o->load == e->load;
+        }
+        if (found) {
+            i++;
+        } else {
+            g_array_remove_index_fast(cache, i);
+        }
+    }
+}
+
+static void cache_drop_loads(GArray *cache)
+{
+    for (guint i = 0; i < cache->len;) {
+        if (g_array_index(cache, EnvCache, i).load) {
+            g_array_remove_index_fast(cache, i);
+        } else {
+            i++;
+        }
+    }
+}
+
+static IrTemp cache_find(const GArray *cache, bool load, uint64_t off, unsigned size)
+{
+    for (guint k = 0; k < cache->len; k++) {
+        const EnvCache *e = &g_array_index(cache, EnvCache, k);
+
+        if (e->load == load && e->off == off && e->size == size) {
+            return e->t;
+        }
+    }
+    return IR_NO_TEMP;
+}
+
+static guint expr_hash(gconstpointer p)
+{
+    const ExprKey *k = p;
+    uint64_t h = k->opc | (uint64_t)k->const_mask << 32;
+
+    for (size_t i = 0; i < IR_MAX_ARGS; i++) {
+        h = (h ^ k->args[i]) * 0x9e3779b97f4a7c15ull;
+    }
+    return (guint)(h >> 32);
+}
+
+static gboolean expr_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(ExprKey)) == 0;
+}
+
+static gboolean expr_defined_after(gpointer key, gpointer value, gpointer floor)
+{
+    return ((ExprValue *)value)->def > GPOINTER_TO_INT(floor);
+}
+
+/*
+ * Known bits, as QEMU's optimiser and LLVM keep them: of each temp, the
+ * bits that may be set (the others are known zero) and how many of its
+ * top bits are known copies of bit 63.  RV64 code sign-extends after
+ * every 32-bit operation; a sext.w of a value whose top 33 bits are
+ * already copies is no op at all, and dropping it shortens the chain of
+ * dependent host instructions a loop runs through.
+ */
+static unsigned clz64(uint64_t v)
+{
+    return v ? (unsigned)__builtin_clzll(v) : 64;
+}
+
+static unsigned const_sign_bits(uint64_t v)
+{
+    return clz64((int64_t)v < 0 ? ~v : v);
+}
+
+static uint64_t maybe_set(const Analysis *an, IrTemp t)
+{
+    return an->t[t].is_const ? an->t[t].value : an->t[t].maybe_set;
+}
+
+static unsigned sign_bits(const Analysis *an, IrTemp t)
+{
+    return an->t[t].is_const ? const_sign_bits(an->t[t].value)
+                             : MAX(an->t[t].sign_bits, clz64(an->t[t].maybe_set));
+}
+
+static unsigned min_u(unsigned a, unsigned b)
+{
+    return a < b ? a : b;
+}
+
+/* One sign bit fewer (a carry may take one), but every value has one. */
+static unsigned less_one(unsigned sign_bits)
+{
+    return sign_bits > 1 ? sign_bits - 1 : 1;
+}
+
+/* The known bits of OP's result into TI (which starts as "nothing known"). */
+static void known_bits(const Analysis *an, const IrOp *op, TempInfo *ti)
+{
+    const uint64_t *a = op->args;
+    IrTemp x = (IrTemp)a[1], y = (IrTemp)a[2];
+    bool y_const = ir_op_defs[op->opc].nb_in > 1 && y != IR_NO_TEMP &&
+                   an->t[y].is_const;
+    unsigned c = y_const ? (unsigned)(an->t[y].value & 63) : 0;
+
+    switch ((IrOpcode)op->opc) {
+    case IR_ext8s: ti->sign_bits = 57; break;
+    case IR_ext16s: ti->sign_bits = 49; break;
+    case IR_ext32s: ti->sign_bits = MAX(33u, sign_bits(an, x)); break;
+    case IR_ext8u: ti->maybe_set = maybe_set(an, x) & 0xff; break;
+    case IR_ext16u: ti->maybe_set = maybe_set(an, x) & 0xffff; break;
+    case IR_ext32u: ti->maybe_set = maybe_set(an, x) & 0xffffffff; break;
+    case IR_setcond: ti->maybe_set = 1; break;
+    case IR_clz:
+    case IR_ctz:
+    case IR_ctpop: ti->maybe_set = 127; break;
+    case IR_and:
+        ti->maybe_set = maybe_set(an, x) & maybe_set(an, y);
+        ti->sign_bits = min_u(sign_bits(an, x), sign_bits(an, y));
+        break;
+    case IR_or:
+    case IR_xor:
+        ti->maybe_set = maybe_set(an, x) | maybe_set(an, y);
+        ti->sign_bits = min_u(sign_bits(an, x), sign_bits(an, y));
+        break;
+    case IR_not:
+        ti->sign_bits = sign_bits(an, x);
+        break;
+    case IR_neg:
+        /* 0 or 1 negated is 0 or -1: all sign. */
+        ti->sign_bits = maybe_set(an, x) <= 1 ? 64 : less_one(sign_bits(an, x));
+        break;
+    case IR_add:
+    case IR_sub:
+        ti->sign_bits = less_one(min_u(sign_bits(an, x), sign_bits(an, y)));
+        break;
+    case IR_shl:
+        if (y_const) {
+            ti->maybe_set = maybe_set(an, x) << c;
+            ti->sign_bits = sign_bits(an, x) > c ? sign_bits(an, x) - c : 1;
+        }
+        break;
+    case IR_shr:
+        if (y_const) {
+            ti->maybe_set = maybe_set(an, x) >> c;
+        }
+        break;
+    case IR_sar:
+        ti->sign_bits = min_u(64, sign_bits(an, x) + c);
+        break;
+    case IR_movcond:
+        ti->maybe_set = maybe_set(an, (IrTemp)a[3]) | maybe_set(an, (IrTemp)a[4]);
+        ti->sign_bits = min_u(sign_bits(an, (IrTemp)a[3]), sign_bits(an, (IrTemp)a[4]));
+        break;
+    case IR_guest_ld: {
+        MemOp mo = (MemOp)a[2];
+        unsigned bits = 8 * memop_size(mo);
+
+        if (bits < 64) {
+            if (mo & MO_SIGN) {
+                ti->sign_bits = 65 - bits;
+            } else {
+                ti->maybe_set = (1ull << bits) - 1;
+            }
+        }
+        break;
+    }
+    case IR_shr_i32:
+        ti->maybe_set = y_const ? (maybe_set(an, x) & 0xffffffff) >> (c & 31)
+                                : 0xffffffff;
+        break;
+    case IR_add_i32:
+    case IR_sub_i32:
+    case IR_shl_i32:
+    case IR_sar_i32:
+    case IR_rotl_i32:
+    case IR_rotr_i32:
+    case IR_mul_i32:
+    case IR_div_i32:
+    case IR_divu_i32:
+    case IR_rem_i32:
+    case IR_remu_i32:
+    case IR_clz_i32:
+    case IR_ctz_i32:
+    case IR_ctpop_i32:
+        /* Zero-extended 32-bit results. */
+        ti->maybe_set = 0xffffffff;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Whether OP reads only the low 32 bits of its input K. */
+static bool reads_low32(const Analysis *an, const IrOp *op, unsigned k)
+{
+    const uint64_t *a = op->args;
+
+    switch ((IrOpcode)op->opc) {
+    case IR_add_i32:
+    case IR_sub_i32:
+    case IR_shl_i32:
+    case IR_shr_i32:
+    case IR_sar_i32:
+    case IR_rotl_i32:
+    case IR_rotr_i32:
+    case IR_mul_i32:
+    case IR_div_i32:
+    case IR_divu_i32:
+    case IR_rem_i32:
+    case IR_remu_i32:
+    case IR_clz_i32:
+    case IR_ctz_i32:
+    case IR_ctpop_i32:
+    case IR_ext8s:
+    case IR_ext8u:
+    case IR_ext16s:
+    case IR_ext16u:
+    case IR_ext32s:
+    case IR_ext32u:
+        return true;
+    case IR_and: {
+        IrTemp other = (IrTemp)a[1 + (1 - k)];
+
+        return an->t[other].is_const && an->t[other].value <= UINT32_MAX;
+    }
+    case IR_st_env:
+        return a[2] == 4;
+    case IR_guest_st:
+        return k == 0 && memop_size((MemOp)a[2]) <= 4;
+    default:
+        return false;
+    }
+}
+
+/*
+ * The value T sign-extended, if T is a sext.w's result: for a reader of
+ * the low half only, the sext is not on its path (the sext stays for
+ * readers of all 64 bits, such as the register's store to env).
+ */
+static IrTemp before_sext32(const Analysis *an, IrTemp t)
+{
+    int32_t d = an->t[t].def;
+
+    if (!an->t[t].is_const && d >= 0 && an->live[d] && an->ops[d].opc == IR_ext32s) {
+        return (IrTemp)an->ops[d].args[1];
+    }
+    return t;
+}
+
+/*
+ * Value numbering: the temp that already holds pure op OP's result, or
+ * IR_NO_TEMP after recording OP (at I) as the one that does.
+ */
+static IrTemp expr_lookup(GHashTable *exprs, const Analysis *an, const IrOp *op,
+                          size_t i)
+{
+    const IrOpDef *def = &ir_op_defs[op->opc];
+    ExprKey key;
+    ExprValue *v;
+
+    memset(&key, 0, sizeof(key));
+    key.opc = op->opc;
+    for (unsigned k = 0; k < (unsigned)def->nb_in + def->nb_const; k++) {
+        uint64_t a = op->args[def->nb_out + k];
+
+        if (k < def->nb_in && a != IR_NO_TEMP && an->t[a].is_const) {
+            key.const_mask |= 1u << k;
+            a = an->t[a].value;
+        }
+        key.args[def->nb_out + k] = a;
+    }
+    v = g_hash_table_lookup(exprs, &key);
+    if (v) {
+        return v->t;
+    }
+    v = g_new(ExprValue, 1);
+    v->t = (IrTemp)op->args[0];
+    v->def = (int32_t)i;
+    g_hash_table_insert(exprs, g_memdup2(&key, sizeof(key)), v);
+    return IR_NO_TEMP;
+}
+
+/* What is known of env at a branch to a label: all branches to it agree on it. */
+static void cache_meet(GArray **at_label, const GArray *cache)
+{
+    if (!*at_label) {
+        *at_label = g_array_copy((GArray *)cache);
+    } else {
+        cache_intersect(*at_label, cache);
+    }
+}
+
 static void cache_drop(GArray *cache, uint64_t off, unsigned size)
 {
     for (guint i = 0; i < cache->len;) {
         EnvCache *e = &g_array_index(cache, EnvCache, i);
 
-        if (e->off < off + size && off < e->off + e->size) {
+        if (!e->load && e->off < off + size && off < e->off + e->size) {
             g_array_remove_index_fast(cache, i);
         } else {
             i++;
@@ -357,17 +699,26 @@ static void analyse(Analysis *an, const IrFunc *f)
     g_autofree bool *placed = g_new0(bool, f->nb_labels ? f->nb_labels : 1);
     g_autoptr(GArray) overwritten = g_array_new(false, false, sizeof(EnvCache));
     g_autofree bool *stop_check = g_new0(bool, f->nb_ops ? f->nb_ops : 1);
+    GArray **at_label = g_new0(GArray *, f->nb_labels ? f->nb_labels : 1);
+    g_autofree int32_t *branch_from = g_new(int32_t, f->nb_labels ? f->nb_labels : 1);
+    GHashTable *exprs = g_hash_table_new_full(expr_hash, expr_equal, g_free, g_free);
     bool called = false;
+    bool falls_through = true;
 
     an->f = f;
     an->ops = g_memdup2(f->ops, f->nb_ops * sizeof(IrOp));
     an->live = g_new0(bool, f->nb_ops ? f->nb_ops : 1);
     an->t = g_new0(TempInfo, f->nb_temps ? f->nb_temps : 1);
+    for (uint32_t l = 0; l < f->nb_labels; l++) {
+        branch_from[l] = -1;
+    }
     for (uint32_t i = 0; i < f->nb_temps; i++) {
         rename[i] = i;
         an->t[i].last = -1;
         an->t[i].def = -1;
         an->t[i].reg = LOC_NONE;
+        an->t[i].sign_bits = 1;
+        an->t[i].maybe_set = UINT64_MAX;
     }
     for (size_t i = 0; i < f->nb_ops; i++) {
         IrOp *op = &an->ops[i];
@@ -393,6 +744,13 @@ static void analyse(Analysis *an, const IrFunc *f)
                 in[k] = an->t[s].value;
             }
         }
+        for (unsigned k = 0; k < def->nb_in; k++) {
+            uint64_t *arg = &op->args[def->nb_out + k];
+
+            if (*arg != IR_NO_TEMP && reads_low32(an, op, k)) {
+                *arg = before_sext32(an, (IrTemp)*arg);
+            }
+        }
         if (def->nb_out && op->args[0] != IR_NO_TEMP) {
             an->t[op->args[0]].def = (int32_t)i;
         }
@@ -407,19 +765,12 @@ static void analyse(Analysis *an, const IrFunc *f)
             an->live[i] = false;
             continue;
         case IR_ld_env: {
-            bool hit = false;
+            IrTemp known = cache_find(cache, false, op->args[1], (unsigned)op->args[2]);
 
-            for (guint k = 0; k < cache->len; k++) {
-                EnvCache *e = &g_array_index(cache, EnvCache, k);
-
-                if (e->off == op->args[1] && e->size == op->args[2]) {
-                    rename[op->args[0]] = e->t;
-                    an->live[i] = false;
-                    hit = true;
-                    break;
-                }
-            }
-            if (!hit) {
+            if (known != IR_NO_TEMP) {
+                rename[op->args[0]] = known;
+                an->live[i] = false;
+            } else {
                 EnvCache e = { op->args[1], (unsigned)op->args[2],
                                (IrTemp)op->args[0] };
 
@@ -427,7 +778,42 @@ static void analyse(Analysis *an, const IrFunc *f)
             }
             continue;
         }
+        case IR_guest_ld: {
+            /*
+             * A load of the address an earlier one read, with no store,
+             * call or other access since (whose slow path might reach a
+             * device that changes memory), reads what that one read,
+             * provided that one read RAM.  It did if the code got here:
+             * an access that reaches a device sets exit_request, and the
+             * block stops at the boundary after it (tcg/native.h).
+             */
+            unsigned key = load_key((MemOp)op->args[2], (unsigned)op->args[3]);
+            IrTemp known = cache_find(cache, true, op->args[1], key);
+
+            if (known != IR_NO_TEMP) {
+                rename[op->args[0]] = known;
+                an->live[i] = false;
+                continue;
+            }
+            cache_drop_loads(cache);
+            if (op->args[0] != IR_NO_TEMP) {
+                EnvCache e = { op->args[1], key, (IrTemp)op->args[0], true };
+
+                known_bits(an, op, &an->t[op->args[0]]);
+                g_array_append_val(cache, e);
+            }
+            continue;
+        }
+        case IR_guest_st:
+            cache_drop_loads(cache);
+            continue;
         case IR_st_env:
+            /* Storing what the field is known to hold already changes nothing. */
+            if (cache_find(cache, false, op->args[1], (unsigned)op->args[2]) ==
+                op->args[0]) {
+                an->live[i] = false;
+                continue;
+            }
             cache_drop(cache, op->args[1], (unsigned)op->args[2]);
             /* A 4-byte load of a 4-byte store is its zero-extension: not forwarded. */
             if (op->args[2] == 8) {
@@ -436,22 +822,62 @@ static void analyse(Analysis *an, const IrFunc *f)
                 g_array_append_val(cache, e);
             }
             continue;
-        case IR_set_label:
+        case IR_set_label: {
+            /*
+             * Branches go forward only, so every way here is known: what
+             * they all agree on, and the code before if it falls through.
+             * (A loop pass's taken branch, after which the not-taken side
+             * has left, keeps all it knew: translate.c relies on that.)
+             */
+            GArray *known = at_label[op->args[0]];
+
             placed[op->args[0]] = true;
-            g_array_set_size(cache, 0);
+            /* Values computed after the first branch here were skipped by it. */
+            if (branch_from[op->args[0]] >= 0) {
+                g_hash_table_foreach_remove(exprs, expr_defined_after,
+                                            GINT_TO_POINTER(branch_from[op->args[0]]));
+            }
+            if (!falls_through) {
+                g_array_set_size(cache, 0);
+                if (known) {
+                    g_array_append_vals(cache, known->data, known->len);
+                }
+            } else if (known) {
+                cache_intersect(cache, known);
+            }
+            falls_through = true;
             continue;
+        }
         case IR_call:
             g_array_set_size(cache, 0);
             continue;
         case IR_br:
             /* Branches go forward only: the live ranges rely on it. */
             g_assert(!placed[op->args[0]]);
+            cache_meet(&at_label[op->args[0]], cache);
+            if (branch_from[op->args[0]] < 0) {
+                branch_from[op->args[0]] = (int32_t)i;
+            }
+            falls_through = false;
             continue;
         case IR_brcond:
             g_assert(!placed[op->args[3]]);
+            cache_meet(&at_label[op->args[3]], cache);
+            if (branch_from[op->args[3]] < 0) {
+                branch_from[op->args[3]] = (int32_t)i;
+            }
+            continue;
+        case IR_goto_tb:
+        case IR_exit_tb:
+            falls_through = false;
             continue;
         default:
             break;
+        }
+        if (op->opc == IR_ext32s && !all_const && sign_bits(an, (IrTemp)op->args[1]) >= 33) {
+            rename[op->args[0]] = (IrTemp)op->args[1];
+            an->live[i] = false;
+            continue;
         }
         if (op->opc == IR_ext32s && !all_const && an->t[op->args[1]].def >= 0) {
             /* sext.w and the like: the low half of x + 0 is that of x. */
@@ -462,6 +888,19 @@ static void analyse(Analysis *an, const IrFunc *f)
                  (uint32_t)an->t[src->args[2]].value == 0) ||
                 src->opc == IR_ext32s || src->opc == IR_ext32u) {
                 op->args[1] = x;
+            } else if ((src->opc == IR_add_i32 || src->opc == IR_sub_i32) &&
+                       sign_bits(an, x) >= 34 &&
+                       sign_bits(an, (IrTemp)src->args[2]) >= 34) {
+                /*
+                 * addw/subw of values within +-2^30 cannot wrap: the
+                 * 64-bit sum is already the sign-extended one (negw of a
+                 * bit, an index stepping down), with no sext after it.
+                 */
+                op->opc = src->opc == IR_add_i32 ? IR_add : IR_sub;
+                op->args[1] = x;
+                op->args[2] = src->args[2];
+                def = &ir_op_defs[op->opc];
+                all_const = false;
             }
         }
         if (all_const && op_is_pure(op->opc) && def->nb_out == 1) {
@@ -472,6 +911,18 @@ static void analyse(Analysis *an, const IrFunc *f)
                 an->t[op->args[0]].value = v;
                 an->live[i] = false;
             }
+        }
+        if (an->live[i] && op_is_pure(op->opc) && def->nb_out == 1) {
+            IrTemp same = expr_lookup(exprs, an, op, i);
+
+            if (same != IR_NO_TEMP) {
+                rename[op->args[0]] = same;
+                an->live[i] = false;
+                continue;
+            }
+        }
+        if (an->live[i] && def->nb_out == 1 && op->args[0] != IR_NO_TEMP) {
+            known_bits(an, op, &an->t[op->args[0]]);
         }
     }
     for (size_t i = f->nb_ops; i-- > 0;) {
@@ -545,6 +996,13 @@ static void analyse(Analysis *an, const IrFunc *f)
             }
         }
     }
+    for (uint32_t l = 0; l < f->nb_labels; l++) {
+        if (at_label[l]) {
+            g_array_free(at_label[l], true);
+        }
+    }
+    g_free(at_label);
+    g_hash_table_destroy(exprs);
     g_free(rename);
 }
 
@@ -683,6 +1141,7 @@ typedef struct Cold {
     uint32_t index;
     uint16_t saved;             /* caller-saved registers live across */
     NativeExit code;            /* COLD_EXIT */
+    uint32_t charged;           /* Gen.charged where it branches off */
 } Cold;
 
 typedef struct Gen {
@@ -701,6 +1160,15 @@ typedef struct Gen {
     bool exec_stored;           /* exec.pc/insn_index hold it */
     bool had_call;              /* this instruction called out: check exit_request */
     unsigned time_shift;
+    /*
+     * Instructions taken from the budget so far, at this point of the
+     * code: the first pass at entry, each further pass of a loop block
+     * as it begins (see gen_pass_start).
+     */
+    uint32_t charged;
+    uint32_t pass_len;          /* see loop_pass_len */
+    bool goto_emitted[2];       /* goto_tb slot N has its patchable jump ... */
+    size_t goto_at[2];          /* ... here */
 } Gen;
 
 static size_t exec_field(const Gen *g, size_t field)
@@ -1161,7 +1629,7 @@ static void gen_sync(Gen *g)
     X86Mem synced = env_mem(exec_field(g, offsetof(IrExecState, budget_synced)));
 
     x86_mov_rm(&g->b, 8, X86_RAX, synced);
-    x86_lea(&g->b, X86_RCX, x86_mem(BUDGET_REG, (int32_t)g->tb->ninsns));
+    x86_lea(&g->b, X86_RCX, x86_mem(BUDGET_REG, (int32_t)g->charged));
     x86_mov_mr(&g->b, 8, synced, X86_RCX);
     x86_alu_rr(&g->b, X86_SUB, 8, X86_RAX, X86_RCX);
     x86_alu_mr(&g->b, X86_ADD, 8, env_mem(g->t->count_off), X86_RAX);
@@ -1175,7 +1643,7 @@ static void gen_sync(Gen *g)
 /* Give back this block's share of the budget: it did not complete. */
 static void gen_refund(Gen *g)
 {
-    x86_alu_ri(&g->b, X86_ADD, 8, BUDGET_REG, (int32_t)g->tb->ninsns);
+    x86_alu_ri(&g->b, X86_ADD, 8, BUDGET_REG, (int32_t)g->charged);
 }
 
 /* The caller-saved homes of temps still live after op I. */
@@ -1297,6 +1765,7 @@ static void gen_call(Gen *g, size_t i, const IrOp *op)
 
 static size_t add_cold(Gen *g, Cold c)
 {
+    c.charged = g->charged;
     g_array_append_val(g->colds, c);
     return g->colds->len - 1;
 }
@@ -1453,15 +1922,32 @@ static void gen_exit_check(Gen *g, NativeExit code)
     add_cold(g, c);
 }
 
+/*
+ * A block leaves after the last instruction of the block or of a loop
+ * pass (translate.c): what it charged is what it retires.
+ */
+static void assert_exit_retires_charged(const Gen *g)
+{
+    g_assert(g->charged == g->index + 1);
+}
+
 static void gen_goto_tb(Gen *g, unsigned slot)
 {
     NativeExit code = slot ? NATIVE_GOTO_TB1 : NATIVE_GOTO_TB0;
     size_t at;
     uint8_t *stub;
 
+    assert_exit_retires_charged(g);
     if (g->had_call) {
         gen_exit_check(g, code);
     }
+    /* Every exit through a slot shares its one patchable jump. */
+    if (g->goto_emitted[slot]) {
+        x86_jmp_rel32(&g->b, g->b.start + g->goto_at[slot]);
+        return;
+    }
+    g->goto_emitted[slot] = true;
+    g->goto_at[slot] = x86_buf_size(&g->b);
     at = x86_jmp_rel32(&g->b, g->b.p);
     /*
      * The stub sits right after the jump: the jump's target until chained.
@@ -1479,6 +1965,7 @@ static void gen_goto_tb(Gen *g, unsigned slot)
 
 static void gen_exit_tb(Gen *g, unsigned reason)
 {
+    assert_exit_retires_charged(g);
     if (reason == IR_EXIT_REQUEST) {
         emit_exit_code(&g->b, NATIVE_EXIT_REQUEST);
         return;
@@ -1487,6 +1974,43 @@ static void gen_exit_tb(Gen *g, unsigned reason)
         gen_exit_check(g, NATIVE_EXIT_LOOKUP);
     }
     x86_jmp_rel32(&g->b, lookup_tramp);
+}
+
+/*
+ * A loop block (translate.c) repeats its body: each pass starts with
+ * the block's own pc.  The instructions of one pass, or of the whole
+ * block when it is no loop.
+ */
+static uint32_t loop_pass_len(const Gen *g)
+{
+    const IrFunc *f = g->an->f;
+
+    for (size_t i = 0; i < f->nb_ops; i++) {
+        const IrOp *op = &f->ops[i];
+
+        if (op->opc == IR_insn_start && op->args[0] == g->tb->pc && op->args[1] > 0) {
+            g_assert(g->tb->ninsns % op->args[1] == 0);
+            return (uint32_t)op->args[1];
+        }
+    }
+    return g->tb->ninsns;
+}
+
+/*
+ * A further pass of a loop block takes its instructions from the budget
+ * as it begins; without enough, the block stops before it, at the loop's
+ * head, and the CPU loop goes on from there exactly as from a block
+ * boundary.  So a long loop block never has to be refused whole near a
+ * deadline.
+ */
+static void gen_pass_start(Gen *g, uint64_t pc, uint32_t index)
+{
+    Cold c = { .kind = COLD_STOP, .pc = pc, .index = index };
+
+    g->charged += g->pass_len;
+    x86_alu_ri(&g->b, X86_SUB, 8, BUDGET_REG, (int32_t)g->pass_len);
+    c.from = x86_jcc_rel32(&g->b, X86_CC_B, g->b.p);
+    add_cold(g, c);
 }
 
 static void gen_op(Gen *g, size_t i, const IrOp *op)
@@ -1645,6 +2169,9 @@ static void gen_op(Gen *g, size_t i, const IrOp *op)
             c.from = x86_jcc_rel32(&g->b, X86_CC_NE, g->b.p);
             add_cold(g, c);
         }
+        if (a[0] == g->tb->pc && a[1] > 0) {
+            gen_pass_start(g, a[0], (uint32_t)a[1]);
+        }
         g->pc = a[0];
         g->index = (uint32_t)a[1];
         g->exec_stored = false;
@@ -1667,8 +2194,10 @@ static void gen_block(Gen *g)
     Cold nb = { .kind = COLD_NO_BUDGET };
 
     g->nc->entry = g->b.p;
-    /* Enough budget for the whole block, or back to the loop before it starts. */
-    x86_alu_ri(&g->b, X86_SUB, 8, BUDGET_REG, (int32_t)g->tb->ninsns);
+    g->pass_len = loop_pass_len(g);
+    /* Enough budget for the first pass, or back to the loop before it starts. */
+    g->charged = g->pass_len;
+    x86_alu_ri(&g->b, X86_SUB, 8, BUDGET_REG, (int32_t)g->charged);
     nb.from = x86_jcc_rel32(&g->b, X86_CC_B, g->b.p);
     add_cold(g, nb);
 
@@ -1692,6 +2221,7 @@ static void gen_block(Gen *g)
     for (guint k = 0; k < g->colds->len; k++) {
         Cold *c = &g_array_index(g->colds, Cold, k);
 
+        g->charged = c->charged;
         if (!x86_buf_overflowed(&g->b)) {
             x86_patch_rel32(g->b.start + c->from, g->b.p);
         }

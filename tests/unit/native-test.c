@@ -23,6 +23,7 @@
 #include "../../system/system.h"
 #include "../../target/riscv/boot.h"
 #include "../../target/riscv/cpu.h"
+#include "../../target/riscv/translate.h"
 #include "../../tcg/tb.h"
 #include "../../tcg/native.h"
 
@@ -457,10 +458,15 @@ static void gen_program(Program *p, GRand *r)
             /* A counted loop over a few ALU instructions. */
             int top;
 
-            add32(p, i_type(g_rand_int_range(r, 1, 5), 0, 0, 28, 0x13));
+            add32(p, i_type(g_rand_int_range(r, 1, 12), 0, 0, 28, 0x13));
             top = p->n;
             for (int j = g_rand_int_range(r, 1, 4); j > 0; j--) {
-                gen_alu(p, r);
+                /* Passes of the body are one block (translate.c): loads repeat. */
+                if (g_rand_int_range(r, 0, 3) == 0) {
+                    gen_mem(p, r);
+                } else {
+                    gen_alu(p, r);
+                }
             }
             add32(p, i_type(-1, 28, 0, 28, 0x13));
             add(p, ITEM_LOOP_BACK, 0, 4, top);
@@ -726,6 +732,48 @@ static void test_fault_in_chain(void)
     }
 }
 
+/*
+ * A loop whose body is a whole block is translated as several passes of
+ * it in one block (target/riscv/translate.c), each pass taking its
+ * instructions from the budget as it begins.  Here the budget runs out
+ * inside the loop: both backends must stop at the same instruction.
+ */
+static void test_loop_passes(void)
+{
+    static Snapshot a, b;
+    static const uint8_t data[DATA_SIZE];
+    static const uint64_t zero[32];
+    Program prog = { .n = 0 };
+    TranslationBlock *tb;
+
+    add32(&prog, i_type(200, 0, 0, 28, 0x13));              /* li x28, 200 */
+    add32(&prog, i_type(3, 11, 0, 11, 0x13));               /* loop: addi a1, a1, 3 */
+    add32(&prog, i_type(-1, 28, 0, 28, 0x13));              /* addi x28, x28, -1 */
+    add(&prog, ITEM_LOOP_BACK, 0, 4, 1);                    /* bnez x28, loop */
+    run_once(TB_BACKEND_INTERP, &prog, zero, zero, data, &a);
+    run_once(TB_BACKEND_NATIVE, &prog, zero, zero, data, &b);
+    g_assert_cmpuint(a.instret, ==, RUN_INSNS);
+    /* 1 + 3 a pass: the run ends with pass 133. */
+    g_assert_cmpuint(a.x[11], ==, 3 * 133);
+    g_assert_cmpuint(a.x[28], ==, 200 - 133);
+    if (memcmp(&a, &b, sizeof(a)) != 0) {
+        report_difference(&a, &b);
+        g_assert_not_reached();
+    }
+
+    /*
+     * The loop's block holds several passes and starts with the budget of
+     * one: with less than the block but a pass's worth it is still the
+     * block that runs, not a one-off shorter one.
+     */
+    cpu->pc = CODE + 4;
+    tb = riscv_tb_find(cpu, 5);
+    g_assert_cmpuint(tb->entry_insns, ==, 3);
+    g_assert_cmpuint(tb->ninsns, >, 3);
+    g_assert_cmpuint(tb->ninsns % 3, ==, 0);
+    g_assert_true(tb->cached);
+}
+
 /* --- whole programs in child processes --- */
 
 /* Run ELF on a fresh board; write "status instret" then the console to OUT. */
@@ -847,6 +895,7 @@ int main(int argc, char **argv)
         g_test_add_func("/native/random", test_random);
         g_test_add_func("/native/small-buffer", test_small_buffer);
         g_test_add_func("/native/fault-in-chain", test_fault_in_chain);
+        g_test_add_func("/native/loop-passes", test_loop_passes);
     }
     g_test_add_func("/native/elf", test_elf);
     return g_test_run();
