@@ -75,6 +75,15 @@ typedef struct NativeTarget {
     size_t tlb_tag_load_off;    /* u64 */
     size_t tlb_tag_store_off;   /* u64 */
     size_t tlb_addend_off;      /* uintptr_t */
+    /*
+     * A guess at the addend, one uintptr_t per MMU index from here (0:
+     * the target keeps none): what RAM pages mapped one to one had last.
+     * Code loads the guess, which depends on no address, and checks it
+     * against the entry's addend off the access's path, so that a load
+     * whose address comes from the one before (a list walked) waits for
+     * one load, not two.
+     */
+    size_t tlb_guess_off;
     const IrMemHooks *mem;      /* the slow path of guest_ld and guest_st */
 
     /*

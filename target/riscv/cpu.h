@@ -173,6 +173,8 @@ typedef struct RiscvCpu {
     Device *intc;               /* the riscv,cpu-intc child: mip's wired bits */
     AddressSpace *as;
     TlbEntry tlb[MMU_IDX_COUNT][TLB_SIZE];
+    /* Per MMU index: the addend of the last RAM page it mapped one to one. */
+    uintptr_t tlb_guess[MMU_IDX_COUNT];
     TranslationBlock *cur_tb;
     /* Recently run blocks by virtual pc, valid for tb_invalidations == jc_gen. */
     TranslationBlock *jmp_cache[JMP_CACHE_SIZE];

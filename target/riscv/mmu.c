@@ -312,6 +312,10 @@ uint64_t riscv_translate(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
          * maps to the same physical one loses its host tag.
          */
         e->addend = (uintptr_t)e->host - (uintptr_t)page;
+        /* All of a RAM region mapped one to one shares the addend. */
+        if (e->host && res.paddr == vaddr) {
+            cpu->tlb_guess[mmu_idx] = e->addend;
+        }
         e->host_tag[ACCESS_LOAD] = e->host && e->tag[ACCESS_LOAD] == page
                                    ? page : UINT64_MAX;
         e->host_tag[ACCESS_STORE] = e->host && e->tag[ACCESS_STORE] == page &&

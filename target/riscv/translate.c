@@ -545,6 +545,7 @@ const NativeTarget riscv_native_target = {
     .tlb_tag_load_off = offsetof(TlbEntry, host_tag) + ACCESS_LOAD * sizeof(uint64_t),
     .tlb_tag_store_off = offsetof(TlbEntry, host_tag) + ACCESS_STORE * sizeof(uint64_t),
     .tlb_addend_off = offsetof(TlbEntry, addend),
+    .tlb_guess_off = offsetof(RiscvCpu, tlb_guess),
     .mem = &riscv_mem_hooks,
     .lookup = riscv_native_lookup,
 };

@@ -1129,6 +1129,7 @@ typedef enum ColdKind {
     COLD_STOP,                  /* exit_request at an instruction boundary */
     COLD_NO_BUDGET,             /* the block may not start */
     COLD_EXIT,                  /* return an exit code */
+    COLD_GUESS,                 /* the addend guess of a TLB hit was wrong */
 } ColdKind;
 
 typedef struct Cold {
@@ -1804,6 +1805,9 @@ static size_t stop_tail_end(Gen *g, size_t i)
  * the page of the last byte, compared with the tag: an access that
  * crosses a page misses, since its last page never has its first's
  * index.  On a hit, rax = addend and the access is at rax + address.
+ * Where the target keeps a guess at the addend (NativeTarget), rax is
+ * the guess, compared with the entry's addend on the side: the access
+ * then waits for the address only.
  */
 static void gen_guest_mem(Gen *g, size_t i, const IrOp *op, bool store)
 {
@@ -1819,6 +1823,7 @@ static void gen_guest_mem(Gen *g, size_t i, const IrOp *op, bool store)
                .index = g->index, .tail_end = stop_tail_end(g, i) };
     IrTemp d = store ? IR_NO_TEMP : (IrTemp)op->args[0];
     X86Mem m = x86_mem_idx(X86_RAX, a, 1, 0);
+    size_t slow;
 
     c.saved = live_caller_saved(g, i, d);
     if (size > 1) {
@@ -1836,9 +1841,21 @@ static void gen_guest_mem(Gen *g, size_t i, const IrOp *op, bool store)
                            base + (int32_t)(store ? t->tlb_tag_store_off
                                                   : t->tlb_tag_load_off)));
     c.from = x86_jcc_rel32(&g->b, X86_CC_NE, g->b.p);
-    add_cold(g, c);
-    x86_mov_rm(&g->b, 8, X86_RAX,
-               x86_mem_idx(ENV_REG, X86_RCX, 1, base + (int32_t)t->tlb_addend_off));
+    slow = add_cold(g, c);
+    if (t->tlb_guess_off) {
+        Cold miss = { .kind = COLD_GUESS, .op = i };
+
+        x86_mov_rm(&g->b, 8, X86_RAX,
+                   env_mem(t->tlb_guess_off + idx * sizeof(uintptr_t)));
+        x86_alu_rm(&g->b, X86_CMP, 8, X86_RAX,
+                   x86_mem_idx(ENV_REG, X86_RCX, 1, base + (int32_t)t->tlb_addend_off));
+        miss.from = x86_jcc_rel32(&g->b, X86_CC_NE, g->b.p);
+        miss.back = x86_buf_size(&g->b);
+        add_cold(g, miss);
+    } else {
+        x86_mov_rm(&g->b, 8, X86_RAX,
+                   x86_mem_idx(ENV_REG, X86_RCX, 1, base + (int32_t)t->tlb_addend_off));
+    }
     if (store) {
         x86_mov_mr(&g->b, size, m, use_reg(g, (IrTemp)op->args[0], X86_RCX));
     } else {
@@ -1859,7 +1876,7 @@ static void gen_guest_mem(Gen *g, size_t i, const IrOp *op, bool store)
         }
     }
     /* The slow path returns here. */
-    g_array_index(g->colds, Cold, g->colds->len - 1).back = x86_buf_size(&g->b);
+    g_array_index(g->colds, Cold, slow).back = x86_buf_size(&g->b);
     if (!c.tail_end) {
         g->had_call = true;
     }
@@ -2245,6 +2262,18 @@ static void gen_block(Gen *g)
             }
             emit_exit_code(&g->b, c->code);
             break;
+        case COLD_GUESS: {
+            /* rcx still indexes the entry: take its addend, then the access. */
+            const IrOp *op = &g->an->ops[c->op];
+            int32_t base = (int32_t)(g->t->tlb_off +
+                                     op->args[3] * g->t->tlb_idx_stride);
+
+            x86_mov_rm(&g->b, 8, X86_RAX,
+                       x86_mem_idx(ENV_REG, X86_RCX, 1,
+                                   base + (int32_t)g->t->tlb_addend_off));
+            x86_jmp_rel32(&g->b, g->b.start + c->back);
+            break;
+        }
         }
     }
     if (!x86_buf_overflowed(&g->b)) {
