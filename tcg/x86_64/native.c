@@ -1006,6 +1006,96 @@ static void analyse(Analysis *an, const IrFunc *f)
     g_free(rename);
 }
 
+/*
+ * Whether the low 32 bits of OP's result depend on the low 32 bits of its
+ * input K only (so a reader of the result's low half reads only the
+ * input's).
+ */
+static bool low32_from_low32(const IrOp *op, unsigned k)
+{
+    switch ((IrOpcode)op->opc) {
+    case IR_add:
+    case IR_sub:
+    case IR_mul:
+    case IR_and:
+    case IR_or:
+    case IR_xor:
+    case IR_not:
+    case IR_neg:
+    case IR_shl:
+        return true;
+    case IR_movcond:
+        return k >= 2;          /* the values, not the compared pair */
+    default:
+        return false;
+    }
+}
+
+/*
+ * The sext.w that only readers of the low half read past is not needed
+ * at all: those readers take its input instead.  A reader of the low half
+ * is one of reads_low32's, or an op whose result's low half comes from
+ * its inputs' low halves (add, xor, ...) and whose own readers all read
+ * the low half only.  RV64 code sign-extends every 32-bit result; a chain
+ * of 32-bit steps then runs without a movslq between each two.  Runs on
+ * the analysed block (liveness known), backward for the readers, then
+ * renames forward.
+ */
+static void drop_low_only_sext32(Analysis *an)
+{
+    const IrFunc *f = an->f;
+    g_autofree bool *full = g_new0(bool, f->nb_temps ? f->nb_temps : 1);
+    g_autofree IrTemp *to = g_new(IrTemp, f->nb_temps ? f->nb_temps : 1);
+
+    for (size_t i = f->nb_ops; i-- > 0;) {
+        const IrOp *op = &an->ops[i];
+        const IrOpDef *def = &ir_op_defs[op->opc];
+        bool out_low = def->nb_out == 1 && op->args[0] != IR_NO_TEMP &&
+                       !full[op->args[0]];
+
+        if (!an->live[i]) {
+            continue;
+        }
+        for (unsigned k = 0; k < def->nb_in; k++) {
+            IrTemp s = (IrTemp)op->args[def->nb_out + k];
+
+            if (s == IR_NO_TEMP || an->t[s].is_const || reads_low32(an, op, k) ||
+                (out_low && low32_from_low32(op, k)) ||
+                (op->opc == IR_shl && k == 0 && an->t[op->args[2]].is_const &&
+                 (an->t[op->args[2]].value & 63) >= 32)) {
+                continue;
+            }
+            full[s] = true;
+        }
+    }
+    for (uint32_t t = 0; t < f->nb_temps; t++) {
+        to[t] = t;
+    }
+    for (size_t i = 0; i < f->nb_ops; i++) {
+        IrOp *op = &an->ops[i];
+        const IrOpDef *def = &ir_op_defs[op->opc];
+
+        if (!an->live[i]) {
+            continue;
+        }
+        for (unsigned k = 0; k < def->nb_in; k++) {
+            uint64_t *arg = &op->args[def->nb_out + k];
+
+            if (*arg != IR_NO_TEMP) {
+                *arg = to[*arg];
+            }
+        }
+        if (op->opc == IR_ext32s && !full[op->args[0]]) {
+            IrTemp d = (IrTemp)op->args[0], x = (IrTemp)op->args[1];
+
+            to[d] = x;
+            an->t[x].last = MAX(an->t[x].last, an->t[d].last);
+            an->t[d].last = -1;
+            an->live[i] = false;
+        }
+    }
+}
+
 /* --- register allocation: linear scan over whole live ranges --- */
 
 static bool allocate(Analysis *an)
@@ -2295,6 +2385,7 @@ NativeCode *native_compile(const NativeTarget *t, const IrFunc *f,
         return NULL;
     }
     analyse(&an, f);
+    drop_low_only_sext32(&an);
     if (allocate(&an)) {
         for (int attempt = 0; attempt < 2 && !nc; attempt++) {
             Gen g = { .t = t, .an = &an, .tb = tb, .time_shift = time_shift };

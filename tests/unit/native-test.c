@@ -634,10 +634,15 @@ static void run_random(unsigned count, uint32_t seed)
     static uint8_t data[DATA_SIZE];
     unsigned traps = 0, causes[16] = { 0 };
     uint64_t before_trap = 0;
-    /* The overflow cases of division (and shifts and compares) need these. */
+    /*
+     * The overflow cases of division (and shifts and compares) need these;
+     * the ones about 2^30 and 2^31 sit where a 32-bit sum starts to wrap,
+     * which native code's sign-bit reasoning must get right.
+     */
     static const uint64_t edges[] = {
         0x8000000000000000ull, 0xffffffff80000000ull, 0x80000000ull,
-        UINT64_MAX, 0xffffffffull,
+        UINT64_MAX, 0xffffffffull, 0x3fffffffull, 0x40000000ull,
+        0xffffffffc0000000ull, 0x7fffffffull,
     };
 
     for (unsigned n = 0; n < count; n++) {
