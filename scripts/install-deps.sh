@@ -17,6 +17,7 @@ packages="
   libzmq3-dev
   libsystemc-dev
   verilator
+  zlib1g-dev
   gcc-riscv64-unknown-elf
   picolibc-riscv64-unknown-elf
   opensbi

@@ -10,6 +10,7 @@
 #include "cosim_rtl_harness.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -505,6 +506,17 @@ void RtlHarness::pulse_reset()
 void RtlHarness::reset()
 {
     pulse_reset();
+    /*
+     * kiln lowers the bridge's lines before it resets its channels, as a
+     * device's reset lowers every line.  The changes an access ran ahead
+     * to, which kiln has not reached, were the old state's and go with
+     * it: from low lines, only what the design drives after the reset
+     * goes out.
+     */
+    m_pending.clear();
+    for (Irq &irq : m_irqs) {
+        irq.level = false;
+    }
     trace(m_edge_ns);
     send_irqs();
 }
@@ -833,10 +845,13 @@ static void usage(FILE *f, const char *prog)
 {
     std::fprintf(f,
         "usage: %s ENDPOINT [--trace FILE] [--horizon-ns N] "
-        "[--timeout-ms N]\n"
+        "[--timeout-ms N] [--stats]\n"
         "Serve a Verilated design to a kiln,cosim-bridge at ENDPOINT\n"
         "(ipc://PATH, tcp://HOST:PORT, ...).\n"
-        "  --trace FILE      write the design's waveforms to FILE\n"
+        "  --trace FILE      write the design's waveforms to FILE (VCD, or "
+        "FST if\n"
+        "                    Verilated with --trace-fst; channel N of "
+        "several: FILE-N)\n"
         "  --horizon-ns N    look at most N ns ahead for the next event "
         "(100000)\n"
         "  --timeout-ms N    wait at most N ms for kiln's HELLO (default: "
@@ -856,6 +871,19 @@ static bool parse_u64(const char *s, uint64_t *out)
     return errno == 0 && end != s && *end == '\0' && s[0] != '-';
 }
 
+/* Where the extension of FILE's name starts (its dot), or npos. */
+static size_t extension_dot(const std::string &file)
+{
+    size_t slash = file.rfind('/');
+    size_t dot = file.rfind('.');
+
+    if (dot == std::string::npos ||
+        (slash != std::string::npos && dot < slash)) {
+        return std::string::npos;
+    }
+    return dot;
+}
+
 /* FILE for one channel; FILE with "-N" before its extension for several. */
 static std::string trace_file(const std::string &file, unsigned channel,
                               size_t nchannels)
@@ -863,15 +891,52 @@ static std::string trace_file(const std::string &file, unsigned channel,
     if (nchannels == 1) {
         return file;
     }
-    size_t slash = file.rfind('/');
-    size_t dot = file.rfind('.');
+    size_t dot = extension_dot(file);
     std::string tag = "-" + std::to_string(channel);
 
-    if (dot == std::string::npos ||
-        (slash != std::string::npos && dot < slash)) {
+    if (dot == std::string::npos) {
         return file + tag;
     }
     return file.substr(0, dot) + tag + file.substr(dot);
+}
+
+/* The extension of FILE's name in lower case ("vcd"), or "". */
+static std::string file_extension(const std::string &file)
+{
+    size_t dot = extension_dot(file);
+    std::string ext;
+
+    if (dot == std::string::npos) {
+        return ext;
+    }
+    for (char c : file.substr(dot + 1)) {
+        ext += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return ext;
+}
+
+/*
+ * A trace named .vcd or .fst must be in that format: a design writes the
+ * one it was Verilated for, and a viewer goes by the name (GTKWave reads
+ * a .fst as FST), so the other would be a file no tool opens.
+ */
+static bool trace_format_ok(const char *prog, const std::string &file,
+                            const RtlHarness &h)
+{
+    std::string ext = file_extension(file);
+    const char *format = h.design().trace_format();
+    bool fst;
+
+    if (!format || (ext != "vcd" && ext != "fst") || ext == format) {
+        return true;
+    }
+    fst = std::strcmp(format, "fst") == 0;
+    std::fprintf(stderr, "%s: --trace %s: this program writes %s (its RTL "
+                 "was Verilated with %s); name the file .%s, or Verilate "
+                 "with %s for %s\n", prog, file.c_str(), fst ? "FST" : "VCD",
+                 fst ? "--trace-fst" : "--trace", format,
+                 fst ? "--trace" : "--trace-fst", fst ? "VCD" : "FST");
+    return false;
 }
 
 int rtl_main(int argc, char **argv, std::initializer_list<RtlHarness *> channels)
@@ -930,6 +995,11 @@ int rtl_main(int argc, char **argv, std::initializer_list<RtlHarness *> channels
     if (optind != argc - 1) {
         usage(stderr, prog);
         return 2;
+    }
+    for (const RtlHarness *h : harnesses) {
+        if (trace && !trace_format_ok(prog, trace, *h)) {
+            return 2;
+        }
     }
 
     model = cosim_model_new(argv[optind],

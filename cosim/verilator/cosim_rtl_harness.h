@@ -25,8 +25,9 @@
  * which serves `PROGRAM ENDPOINT [--trace FILE] [--horizon-ns N]
  * [--timeout-ms N] [--stats]`: it binds ENDPOINT, prints "listening on ENDPOINT",
  * serves kiln until its BYE (exit status 0) or a failure (one line on
- * standard error, status 1).  The RTL is built with `verilator --cc
- * --savable --trace` (cosim/verilator/verilate.py does it for meson).
+ * standard error, status 1; status 2 for a bad command line).  The RTL
+ * is built with `verilator --cc --savable --trace` (or --trace-fst;
+ * cosim/verilator/verilate.py does it for meson).
  *
  * Time.  The clock's rising edges are at k * period ns of kiln's virtual
  * time (k >= 1); each is preceded by the falling edge half a period
@@ -90,14 +91,30 @@
  *
  * Reset.  set_reset's line is held active for `cycles` edges that take
  * no virtual time, at start and on kiln's RESET of the channel; the
- * harness's own bus state is reset with it.
+ * harness's own bus state is reset with it, and interrupt changes on
+ * edges kiln has not reached yet are dropped (kiln lowers the bridge's
+ * lines when it resets the board).
  *
  * Waveforms.  --trace FILE writes every rising and falling edge the
  * design really takes (not the speculative ones) in the format the RTL
- * was built for (VCD with --trace; VerilatedDesign<Top, VerilatedFstC>
- * and --trace-fst for FST), timestamped in kiln's ns.  With several
- * channels in one program, channel N's file is FILE with "-N" before its
- * extension.
+ * was built for: VCD when Verilated with --trace, FST with --trace-fst
+ * (verilate.py --trace-fst; VerilatedDesign picks the writer from the
+ * model's trace() by itself), timestamped in kiln's ns.  A FILE named
+ * .vcd or .fst must match that format.  With several channels in one
+ * program, channel N's file is FILE with "-N" before its extension.
+ *
+ * Several channels.  One program may serve several designs on one link,
+ * channel i the bridge's i-th reg window, each with lines of its own
+ * (models/rtl/rtl_timers_main.cpp: two timers, interrupts[0] and [1]):
+ *
+ *     RtlHarness t0(d0, "rtl-timer0"), t1(d1, "rtl-timer1");
+ *     ...
+ *     t0.add_irq(d0.top().irq, 0);
+ *     t1.add_irq(d1.top().irq, 1);
+ *     return rtl_main(argc, argv, {&t0, &t1});
+ *
+ * Each design keeps its own clock, bus and speculation; kiln's time is
+ * the link's, and an event of any of them stops kiln at its time.
  */
 #ifndef KILN_COSIM_RTL_HARNESS_H
 #define KILN_COSIM_RTL_HARNESS_H
@@ -106,9 +123,12 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "verilated.h"
+#include "verilated_fst_c.h"
 #include "verilated_save.h"
 #include "verilated_vcd_c.h"
 
@@ -169,6 +189,9 @@ public:
     virtual void restore(VerilatedDeserialize &is) = 0;
     /* false when FILE cannot be written. */
     virtual bool trace_open(const std::string &file) = 0;
+    /* The extension of the waveform format written ("vcd", "fst"), or
+     * nullptr when it has none to check a file name against. */
+    virtual const char *trace_format() const { return nullptr; }
     virtual void trace_dump(uint64_t time_ns) = 0;
     /* The time $time reads, for the design's own messages. */
     virtual void set_time(uint64_t time_ns) = 0;
@@ -177,10 +200,25 @@ public:
 };
 
 /*
- * A Verilated top module TOP (built with --savable, and --trace or
- * --trace-fst to match TRACE) in a context of its own.
+ * The waveform writer of a Verilated top module TOP: Verilator declares
+ * TOP::trace(VerilatedFstC *, ...) when it is run with --trace-fst, and
+ * TOP::trace(VerilatedVcdC *, ...) with --trace.
  */
-template <class Top, class Trace = VerilatedVcdC>
+template <class Top, class = void>
+struct RtlTraceOf {
+    using type = VerilatedVcdC;
+};
+template <class Top>
+struct RtlTraceOf<Top, std::void_t<decltype(std::declval<Top &>().trace(
+                           static_cast<VerilatedFstC *>(nullptr), 0))>> {
+    using type = VerilatedFstC;
+};
+
+/*
+ * A Verilated top module TOP (built with --savable, and --trace or
+ * --trace-fst) in a context of its own.
+ */
+template <class Top, class Trace = typename RtlTraceOf<Top>::type>
 class VerilatedDesign final : public RtlDesign {
 public:
     VerilatedDesign() : m_ctx(make_context()), m_top(new Top(m_ctx.get())) {}
@@ -202,6 +240,11 @@ public:
             return false;
         }
         return true;
+    }
+
+    const char *trace_format() const override
+    {
+        return std::is_same<Trace, VerilatedFstC>::value ? "fst" : "vcd";
     }
 
     void trace_dump(uint64_t time_ns) override
@@ -285,6 +328,7 @@ public:
 
     const char *name() const { return m_name.c_str(); }
     RtlDesign &design() { return m_design; }
+    const RtlDesign &design() const { return m_design; }
 
     /* Hold reset, then serve a channel of MODEL. */
     void attach(CosimModel *model);

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Verilate a design for kiln's RTL harness (cosim/verilator).
 
-    verilate.py --top TOP --outdir DIR [--verilator PATH] SOURCE.v... \
-        [-- VERILATOR_ARGS...]
+    verilate.py --top TOP --outdir DIR [--verilator PATH] [--trace-fst] \
+        SOURCE.v... [-- VERILATOR_ARGS...]
 
 runs `verilator --cc --savable --trace` on the sources into DIR/VTOP.gen
 (emptied first, so no file of an earlier run survives) and leaves two
@@ -10,6 +10,9 @@ files in DIR for the build to use:
 
     VTOP.h          the model's class, for the program that wires it up
     VTOP__ALL.cpp   every generated C++ file, included in one unit
+
+With --trace-fst the model traces to FST instead of VCD (verilator
+--trace-fst); the harness picks the matching writer by itself.
 
 The generated file names carry hashes that change with the design, so a
 build system cannot name them in advance; these two names are fixed.  The
@@ -50,6 +53,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--verilator', default='verilator')
     ap.add_argument('--top', required=True, help='top module name')
+    ap.add_argument('--trace-fst', action='store_true',
+                    help='trace to FST instead of VCD')
     ap.add_argument('--outdir', required=True)
     ap.add_argument('sources', nargs='+')
     args = ap.parse_args(argv)
@@ -60,7 +65,8 @@ def main():
     shutil.rmtree(mdir, ignore_errors=True)
     os.makedirs(mdir)
 
-    cmd = [args.verilator, '--cc', '--savable', '--trace',
+    cmd = [args.verilator, '--cc', '--savable',
+           '--trace-fst' if args.trace_fst else '--trace',
            '--top-module', args.top, '--prefix', prefix, '--Mdir', mdir]
     cmd += extra + [os.path.abspath(s) for s in args.sources]
     done = subprocess.run(cmd, check=False)

@@ -14,9 +14,16 @@
  *     qtest_quit(s);
  *     rtl_rig_finish(r);
  *
+ * A board shipped in dts/ may stand in for virt.dts, its bridges pointed
+ * at the rig's models by their labels:
+ *
+ *     rtl_rig_use_board(r, "cosim-rtl-timers.dts");
+ *     ep = rtl_rig_start_model(r, "KILN_RTL_TIMERS", "timers", NULL);
+ *     rtl_rig_set_endpoint(r, "rtl_timers", ep);
+ *
  * Programs come from the environment (meson sets it): KILN_RTL_TIMER,
- * KILN_RTL_DMA, KILN_TIMER_MODEL (the C reference timer), and
- * KILN_SOURCE_ROOT for dts/virt.dts.
+ * KILN_RTL_TIMER_FST, KILN_RTL_TIMERS, KILN_RTL_DMA, KILN_TIMER_MODEL
+ * (the C reference timer), and KILN_SOURCE_ROOT for dts/.
  */
 #ifndef TESTS_COSIM_RTL_RIG_H
 #define TESTS_COSIM_RTL_RIG_H
@@ -31,6 +38,11 @@
 #define RTL_TIMER_IRQ   33
 #define RTL_DMA_BASE    0x40002000u
 #define RTL_DMA_IRQ     34
+/* Those of dts/cosim-rtl-timers.dts: one bridge, two windows. */
+#define RTL_TIMERS_BASE0    0x40004000u
+#define RTL_TIMERS_IRQ0     36
+#define RTL_TIMERS_BASE1    0x40005000u
+#define RTL_TIMERS_IRQ1     37
 
 /* The common timer register map (docs/cosim.md). */
 #define TIMER_CTRL      0x0
@@ -55,13 +67,30 @@ const char *rtl_rig_dir(const RtlRig *r);
  */
 const char *rtl_rig_start_model(RtlRig *r, const char *env_program,
                                 const char *name, const char *const *args);
+/*
+ * Run the program named by ENV_PROGRAM with ARGS (NULL-terminated) to its
+ * end; its exit status, and its standard error in *ERR_TEXT (free it).
+ * ARGS bound its wait for kiln (--timeout-ms), as nothing connects.
+ */
+int rtl_rig_run_model(const char *env_program, const char *const *args,
+                      char **err_text);
+/* The board is dts/DTS of kiln's source tree rather than dts/virt.dts. */
+void rtl_rig_use_board(RtlRig *r, const char *dts);
+/* The bridge labelled LABEL on the board connects to ENDPOINT, with the
+ * timeout-ms of rtl_rig_add_bridge's bridges. */
+void rtl_rig_set_endpoint(RtlRig *r, const char *label, const char *endpoint);
 /* A kiln,cosim-bridge with one window at BASE and PLIC source IRQ.
  * EXTRA: more DT properties ("kiln,trace = \"...\";"), or NULL. */
 void rtl_rig_add_bridge(RtlRig *r, uint32_t base, unsigned irq,
                         const char *endpoint, const char *extra);
 /* Write the board and return its path (for -M dt,dts=...). */
 const char *rtl_rig_board(RtlRig *r);
-/* Every model ends by itself with status 0; then clean up. */
+/*
+ * Every model ends by itself with status 0 (after kiln's BYE: call it
+ * once kiln has quit), so that the files it writes are complete.
+ */
+void rtl_rig_wait(RtlRig *r);
+/* rtl_rig_wait, then clean up, the rig's directory with it. */
 void rtl_rig_finish(RtlRig *r);
 
 /* The QOM path of the bridge at BASE. */

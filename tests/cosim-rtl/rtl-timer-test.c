@@ -5,15 +5,18 @@
  * promises - enabled at T with LOAD = N, the line rises at T + N * 10 ns,
  * not a ns sooner.  The interrupt checks run unchanged on the C
  * reference timer (models/c, kiln-timer-model) too, so both are held to
- * the same times, and on a waveform the harness writes (--trace).
+ * the same times, and on the waveforms the harness writes (--trace): a
+ * VCD from kiln-rtl-timer, an FST from kiln-rtl-timer-fst (the same
+ * timer Verilated with --trace-fst), the two the same change for change.
  *
  * Times are on the 10 ns grid of the RTL clock: an access between two
  * edges lands on the next one (cosim/verilator/cosim_rtl_harness.h).
  */
 #include "libqtest.h"
 #include "rtl-rig.h"
+#include "waveform.h"
 
-#include <stdio.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 typedef struct TimerRig {
@@ -24,30 +27,35 @@ typedef struct TimerRig {
 } TimerRig;
 
 /*
- * A board in RIG with one timer, the RTL one or the C one, its interrupt
- * intercepted as line 0.  MODEL_ARGS go to the model program.
+ * A board in RIG with one timer, the program ENV_PROGRAM names, behind a
+ * bridge at BASE, its interrupt intercepted as line 0.  MODEL_ARGS go to
+ * the model program.
  */
-static TimerRig timer_start_in(RtlRig *rig, bool rtl,
+static TimerRig timer_start_in(RtlRig *rig, const char *env_program,
+                               uint32_t base, unsigned irq,
                                const char *const *model_args)
 {
-    TimerRig t = { .rig = rig };
+    TimerRig t = { .rig = rig, .base = base };
     g_autofree char *path = NULL;
     const char *ep;
 
-    t.base = rtl ? RTL_TIMER_BASE : C_TIMER_BASE;
-    ep = rtl_rig_start_model(t.rig, rtl ? "KILN_RTL_TIMER" : "KILN_TIMER_MODEL",
-                             "timer", model_args);
-    rtl_rig_add_bridge(t.rig, t.base, rtl ? RTL_TIMER_IRQ : C_TIMER_IRQ, ep,
-                       NULL);
+    ep = rtl_rig_start_model(t.rig, env_program, "timer", model_args);
+    rtl_rig_add_bridge(t.rig, t.base, irq, ep, NULL);
     t.s = qtest_initf("-M dt,dts=%s", rtl_rig_board(t.rig));
     path = rtl_rig_bridge_path(t.base);
     qtest_irq_intercept_out(t.s, path);
     return t;
 }
 
+/* The RTL timer, or the C one. */
 static TimerRig timer_start(bool rtl)
 {
-    return timer_start_in(rtl_rig_new(), rtl, NULL);
+    if (rtl) {
+        return timer_start_in(rtl_rig_new(), "KILN_RTL_TIMER", RTL_TIMER_BASE,
+                              RTL_TIMER_IRQ, NULL);
+    }
+    return timer_start_in(rtl_rig_new(), "KILN_TIMER_MODEL", C_TIMER_BASE,
+                          C_TIMER_IRQ, NULL);
 }
 
 static void timer_stop(TimerRig *t)
@@ -184,6 +192,37 @@ static void test_masked(gconstpointer rtl)
     timer_stop(&t);
 }
 
+/*
+ * A board reset just after an access ran the bus over the match's edge
+ * (a read a tick before the match: its access phase ends on that edge),
+ * before kiln got there: the rise that edge brought goes with the rest
+ * of the timer's state.  The line stays low, at the match and after.
+ */
+static void test_reset_mid_access(void)
+{
+    TimerRig t = timer_start(true);
+    const int64_t match = 1000 + 100 * TIMER_TICK_NS;
+
+    timer_write(&t, TIMER_LOAD, 100);
+    step_to(&t, 1000);
+    timer_write(&t, TIMER_CTRL, TIMER_EN | TIMER_IE);
+    step_to(&t, match - TIMER_TICK_NS);
+    g_assert_cmpuint(timer_read(&t, TIMER_COUNT), ==, 99);
+    json_node_unref(qtest_qmp_assert_success_ref(t.s,
+        "{'execute': 'system_reset'}"));
+    qtest_qmp_eventwait(t.s, "RESET");
+    g_assert_false(qtest_get_irq(t.s, 0));
+    for (int64_t at = t.now + 1; at <= match + 10 * TIMER_TICK_NS; at++) {
+        step_to(&t, at);
+        g_assert_false(qtest_get_irq(t.s, 0));
+    }
+    g_assert_cmpuint(timer_read(&t, TIMER_CTRL), ==, 0);
+    g_assert_cmpuint(timer_read(&t, TIMER_STATUS), ==, 0);
+    /* The timer works on after it, to the ns. */
+    check_one_shot(&t, 5000, 20);
+    timer_stop(&t);
+}
+
 /* Registers of the RTL timer, as the register map describes them. */
 static void test_registers(void)
 {
@@ -241,89 +280,204 @@ static void test_registers(void)
     timer_stop(&t);
 }
 
-/* --- the waveform --- */
+/* --- the waveforms --- */
 
-/*
- * The VCD identifier code of the variable NAME declared in the scope
- * SCOPE ("$scope module SCOPE $end ... $var wire W CODE NAME ... $end").
- */
-static char *vcd_var_code(const char *vcd, const char *scope,
-                          const char *name)
+/* The run traced: LOAD = 50, enabled at 1 us, the match at 1.5 us. */
+#define TRACE_ENABLE_AT 1000
+#define TRACE_LOAD      50
+#define TRACE_MATCH     (TRACE_ENABLE_AT + TRACE_LOAD * TIMER_TICK_NS)
+
+/* A directory for the waveforms of one test, which outlive its rigs. */
+static char *trace_dir_new(void)
 {
-    g_autofree char *scope_decl = g_strdup_printf("$scope module %s $end",
-                                                  scope);
-    const char *p = strstr(vcd, scope_decl);
-    g_auto(GStrv) lines = NULL;
-
-    g_assert_nonnull(p);
-    lines = g_strsplit(p, "\n", -1);
-    for (char **l = lines; *l && !strstr(*l, "$upscope"); l++) {
-        char code[32], var[64];
-
-        /* $var wire WIDTH CODE NAME [RANGE] $end */
-        if (sscanf(*l, " $var %*s %*d %31s %63s", code, var) == 2 &&
-            !strcmp(var, name)) {
-            return g_strdup(code);
-        }
-    }
-    g_error("no $var %s in scope %s of the trace", name, scope);
-}
-
-/*
- * The first timestamp after the initial values (time 0) at which the
- * 1-bit variable CODE is set to 1, or -1.
- */
-static int64_t vcd_first_rise(const char *vcd, const char *code)
-{
-    g_auto(GStrv) lines = g_strsplit(strstr(vcd, "$enddefinitions"), "\n", -1);
-    int64_t time = -1;
-
-    for (char **l = lines; *l; l++) {
-        if ((*l)[0] == '#') {
-            time = g_ascii_strtoll(*l + 1, NULL, 10);
-        } else if (time > 0 && (*l)[0] == '1' && !strcmp(*l + 1, code)) {
-            return time;
-        }
-    }
-    return -1;
-}
-
-static void test_trace(void)
-{
-    RtlRig *rig = rtl_rig_new();
-    g_autofree char *vcd_path = g_build_filename(rtl_rig_dir(rig),
-                                                 "timer.vcd", NULL);
-    const char *args[] = { "--trace", vcd_path, NULL };
-    TimerRig t = timer_start_in(rig, true, args);
-    g_autofree char *vcd = NULL;
-    g_autofree char *irq = NULL;
-    g_autofree char *clk = NULL;
-    g_autofree char *count = NULL;
     GError *err = NULL;
+    char *dir = g_dir_make_tmp("kiln-rtl-trace-XXXXXX", &err);
 
-    timer_write(&t, TIMER_LOAD, 50);
-    step_to(&t, 1000);
-    timer_write(&t, TIMER_CTRL, TIMER_EN | TIMER_IE);
-    step_to(&t, 2000);
-    g_assert_true(qtest_get_irq(t.s, 0));
-    qtest_quit(t.s);
-    /* The model closes the trace when it ends. */
-    g_file_get_contents(vcd_path, &vcd, NULL, &err);
     g_assert_no_error(err);
-    rtl_rig_finish(t.rig);
+    return dir;
+}
 
-    g_assert_nonnull(strstr(vcd, "$timescale 1ns $end"));
-    /* The timer's ports and registers are all there... */
-    irq = vcd_var_code(vcd, "kiln_apb_timer", "irq");
-    clk = vcd_var_code(vcd, "kiln_apb_timer", "pclk");
-    count = vcd_var_code(vcd, "kiln_apb_timer", "count");
-    g_assert_cmpstr(count, !=, irq);
-    /* ...the clock rises on the 10 ns grid... */
-    g_assert_cmpint(vcd_first_rise(vcd, clk), ==, 10);
-    g_assert_nonnull(strstr(vcd, "\n#1495\n"));
-    g_assert_nonnull(strstr(vcd, "\n#1500\n"));
-    /* ...and the interrupt rises where kiln saw it. */
-    g_assert_cmpint(vcd_first_rise(vcd, irq), ==, 1000 + 50 * TIMER_TICK_NS);
+static void trace_dir_free(char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+
+        g_unlink(path);
+    }
+    g_rmdir(dir);
+    g_free(dir);
+}
+
+/* Run the traced run on the timer ENV_PROGRAM names, writing FILE. */
+static void trace_run(const char *env_program, const char *file)
+{
+    const char *args[] = { "--trace", file, NULL };
+    TimerRig t = timer_start_in(rtl_rig_new(), env_program, RTL_TIMER_BASE,
+                                RTL_TIMER_IRQ, args);
+
+    timer_write(&t, TIMER_LOAD, TRACE_LOAD);
+    step_to(&t, TRACE_ENABLE_AT);
+    timer_write(&t, TIMER_CTRL, TIMER_EN | TIMER_IE);
+    assert_rises_at(&t, TRACE_MATCH);
+    step_to(&t, 2000);
+    /* The model writes the end of its trace when kiln has said BYE. */
+    timer_stop(&t);
+}
+
+/* What the traced run must show, in either format. */
+static void check_timer_waveform(const Waveform *w)
+{
+    const GArray *clk = waveform_changes(w, "TOP.pclk");
+    int64_t t;
+
+    g_assert_cmpint(waveform_timescale(w), ==, -9);
+    /* The ports at the top and the registers inside are all there. */
+    g_assert_nonnull(waveform_changes(w, "TOP.irq"));
+    g_assert_nonnull(waveform_changes(w, "TOP.kiln_apb_timer.irq"));
+    g_assert_nonnull(waveform_changes(w, "TOP.kiln_apb_timer.count"));
+
+    /*
+     * Every edge the design takes, on kiln's 10 ns grid: high from the
+     * start (the reset pulse takes no time and is not traced), then a
+     * falling edge at 5 ns, a rising one at 10, and so on, none missed.
+     */
+    g_assert_nonnull(clk);
+    g_assert_cmpuint(clk->len, >, 2 * TRACE_MATCH / TIMER_TICK_NS);
+    for (guint i = 0; i < clk->len; i++) {
+        const WaveChange *c = &g_array_index(clk, WaveChange, i);
+
+        g_assert_cmpint(c->time, ==, (int64_t)i * TIMER_TICK_NS / 2);
+        g_assert_cmpuint(c->value, ==, i % 2 == 0);
+    }
+
+    /* The registers the run wrote, and COUNT ticking from the enable. */
+    g_assert_cmpuint(waveform_value_at(w, "TOP.kiln_apb_timer.load",
+                                       TRACE_ENABLE_AT), ==, TRACE_LOAD);
+    g_assert_cmpuint(waveform_value_at(w, "TOP.kiln_apb_timer.ctrl",
+                                       TRACE_MATCH), ==, TIMER_EN | TIMER_IE);
+    for (uint32_t k = 3; k <= TRACE_LOAD; k++) {
+        g_assert_cmpuint(waveform_value_at(w, "TOP.kiln_apb_timer.count",
+                                           TRACE_ENABLE_AT +
+                                           k * TIMER_TICK_NS), ==, k);
+    }
+
+    /* The interrupt rises where kiln saw it, inside and at the port. */
+    t = waveform_first(w, "TOP.irq", 1, 0);
+    g_assert_cmpint(t, ==, TRACE_MATCH);
+    g_assert_cmpuint(waveform_value_at(w, "TOP.irq", t - 1), ==, 0);
+    g_assert_cmpint(waveform_first(w, "TOP.kiln_apb_timer.irq", 1, 0), ==, t);
+    g_assert_cmpint(waveform_first(w, "TOP.kiln_apb_timer.match", 1, 0), ==,
+                    t);
+}
+
+/* Two waveforms hold the same signals with the same changes. */
+static void assert_same_waveforms(const Waveform *a, const Waveform *b)
+{
+    g_autoptr(GPtrArray) na = waveform_names(a);
+    g_autoptr(GPtrArray) nb = waveform_names(b);
+
+    g_assert_cmpuint(na->len, ==, nb->len);
+    for (guint i = 0; i < na->len; i++) {
+        const char *name = na->pdata[i];
+        const GArray *ca = waveform_changes(a, name);
+        const GArray *cb = waveform_changes(b, name);
+
+        g_assert_cmpstr(name, ==, nb->pdata[i]);
+        g_assert_cmpuint(ca->len, ==, cb->len);
+        for (guint k = 0; k < ca->len; k++) {
+            const WaveChange *x = &g_array_index(ca, WaveChange, k);
+            const WaveChange *y = &g_array_index(cb, WaveChange, k);
+
+            if (x->time != y->time || x->value != y->value) {
+                g_error("%s: change %u is 0x%" G_GINT64_MODIFIER "x at %"
+                        G_GINT64_FORMAT " in one waveform, 0x%"
+                        G_GINT64_MODIFIER "x at %" G_GINT64_FORMAT
+                        " in the other", name, k, x->value, x->time,
+                        y->value, y->time);
+            }
+        }
+    }
+}
+
+/* kiln-rtl-timer --trace FILE.vcd: a VCD of the run. */
+static void test_trace_vcd(void)
+{
+    char *dir = trace_dir_new();
+    g_autofree char *vcd = g_build_filename(dir, "timer.vcd", NULL);
+    g_autoptr(Waveform) w = NULL;
+
+    trace_run("KILN_RTL_TIMER", vcd);
+    w = waveform_read_vcd(vcd);
+    g_assert_nonnull(w);
+    check_timer_waveform(w);
+    trace_dir_free(dir);
+}
+
+/*
+ * kiln-rtl-timer-fst --trace FILE.fst: an FST (GTKWave's reader takes it,
+ * and does not take the VCD), showing the run as the VCD of the same run
+ * on kiln-rtl-timer does, change for change.
+ */
+static void test_trace_fst(void)
+{
+    char *dir = trace_dir_new();
+    g_autofree char *fst_path = g_build_filename(dir, "timer.fst", NULL);
+    g_autofree char *vcd_path = g_build_filename(dir, "timer.vcd", NULL);
+    g_autoptr(Waveform) fst = NULL;
+    g_autoptr(Waveform) vcd = NULL;
+    g_autoptr(Waveform) vcd_as_fst = NULL;
+    g_autoptr(Waveform) fst_as_vcd = NULL;
+
+    trace_run("KILN_RTL_TIMER_FST", fst_path);
+    trace_run("KILN_RTL_TIMER", vcd_path);
+    fst = waveform_read_fst(fst_path);
+    g_assert_nonnull(fst);
+    vcd_as_fst = waveform_read_fst(vcd_path);
+    g_assert_null(vcd_as_fst);
+    fst_as_vcd = waveform_read_vcd(fst_path);
+    g_assert_null(fst_as_vcd);
+    check_timer_waveform(fst);
+    vcd = waveform_read_vcd(vcd_path);
+    g_assert_nonnull(vcd);
+    assert_same_waveforms(vcd, fst);
+    trace_dir_free(dir);
+}
+
+/*
+ * A program writes the one format its RTL was Verilated for: asked for
+ * the other by the file's name, it says so and exits with status 2
+ * instead of writing one format under the other's name.
+ */
+static void test_trace_wrong_format(void)
+{
+    static const struct {
+        const char *program, *file, *says;
+    } cases[] = {
+        { "KILN_RTL_TIMER", "timer.fst", "writes VCD" },
+        { "KILN_RTL_TIMER_FST", "timer.vcd", "writes FST" },
+    };
+    char *dir = trace_dir_new();
+    g_autofree char *ep = g_strdup_printf("ipc://%s/timer.sock", dir);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *file = g_build_filename(dir, cases[i].file, NULL);
+        const char *args[] = { ep, "--trace", file, "--timeout-ms", "1000",
+                               NULL };
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint(rtl_rig_run_model(cases[i].program, args, &err), ==,
+                        2);
+        g_assert_nonnull(strstr(err, file));
+        g_assert_nonnull(strstr(err, cases[i].says));
+        /* One line. */
+        g_assert_nonnull(strchr(err, '\n'));
+        g_assert_cmpstr(strchr(err, '\n'), ==, "\n");
+        g_assert_false(g_file_test(file, G_FILE_TEST_EXISTS));
+    }
+    trace_dir_free(dir);
 }
 
 int main(int argc, char **argv)
@@ -344,6 +498,11 @@ int main(int argc, char **argv)
         g_test_add_data_func(masked, p, test_masked);
     }
     g_test_add_func("/cosim-rtl/timer/rtl/registers", test_registers);
-    g_test_add_func("/cosim-rtl/timer/rtl/trace", test_trace);
+    g_test_add_func("/cosim-rtl/timer/rtl/reset-mid-access",
+                    test_reset_mid_access);
+    g_test_add_func("/cosim-rtl/timer/rtl/trace/vcd", test_trace_vcd);
+    g_test_add_func("/cosim-rtl/timer/rtl/trace/fst", test_trace_fst);
+    g_test_add_func("/cosim-rtl/timer/rtl/trace/wrong-format",
+                    test_trace_wrong_format);
     return g_test_run();
 }
