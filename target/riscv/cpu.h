@@ -90,6 +90,7 @@ enum {
 
 #define PMP_ENTRIES 16
 #define TLB_SIZE 256
+#define TLB_VICTIMS 8
 #define JMP_CACHE_SIZE 4096
 #define PAGE_BITS 12
 #define PAGE_SIZE (1ull << PAGE_BITS)
@@ -173,6 +174,13 @@ typedef struct RiscvCpu {
     Device *intc;               /* the riscv,cpu-intc child: mip's wired bits */
     AddressSpace *as;
     TlbEntry tlb[MMU_IDX_COUNT][TLB_SIZE];
+    /*
+     * The entries last displaced, searched on a miss before translating:
+     * pages a megabyte apart share an index, and a board's devices and
+     * its code usually are.  Replaced round robin.
+     */
+    TlbEntry tlb_victim[MMU_IDX_COUNT][TLB_VICTIMS];
+    unsigned tlb_victim_next[MMU_IDX_COUNT];
     /* Per MMU index: the addend of the last RAM page it mapped one to one. */
     uintptr_t tlb_guess[MMU_IDX_COUNT];
     TranslationBlock *cur_tb;

@@ -36,6 +36,34 @@ static const unsigned fault_cause[3][2] = {
 void riscv_tlb_flush(RiscvCpu *cpu)
 {
     memset(cpu->tlb, 0xff, sizeof(cpu->tlb));
+    memset(cpu->tlb_victim, 0xff, sizeof(cpu->tlb_victim));
+}
+
+/*
+ * The entry for VADDR's page whose TYPE tag holds it, brought back from
+ * the victims (swapped with the entry displaced) if it is there, or NULL.
+ */
+static TlbEntry *tlb_find(RiscvCpu *cpu, unsigned mmu_idx, uint64_t vaddr,
+                          AccessType type)
+{
+    TlbEntry *e = &cpu->tlb[mmu_idx][(vaddr >> PAGE_BITS) % TLB_SIZE];
+    uint64_t page = vaddr & PAGE_MASK;
+
+    if (e->tag[type] == page) {
+        return e;
+    }
+    for (unsigned k = 0; k < TLB_VICTIMS; k++) {
+        TlbEntry *v = &cpu->tlb_victim[mmu_idx][k];
+
+        if (v->tag[type] == page) {
+            TlbEntry t = *e;
+
+            *e = *v;
+            *v = t;
+            return e;
+        }
+    }
+    return NULL;
 }
 
 void riscv_tlb_protect_code(uint64_t paddr)
@@ -50,6 +78,11 @@ void riscv_tlb_protect_code(uint64_t paddr)
             for (unsigned k = 0; k < TLB_SIZE; k++) {
                 if (cpu->tlb[idx][k].paddr == page) {
                     cpu->tlb[idx][k].host_tag[ACCESS_STORE] = UINT64_MAX;
+                }
+            }
+            for (unsigned k = 0; k < TLB_VICTIMS; k++) {
+                if (cpu->tlb_victim[idx][k].paddr == page) {
+                    cpu->tlb_victim[idx][k].host_tag[ACCESS_STORE] = UINT64_MAX;
                 }
             }
         }
@@ -302,6 +335,9 @@ uint64_t riscv_translate(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
         uint64_t ppage = res.paddr & PAGE_MASK;
 
         if (e->paddr != ppage) {
+            unsigned k = cpu->tlb_victim_next[mmu_idx]++ % TLB_VICTIMS;
+
+            cpu->tlb_victim[mmu_idx][k] = *e;
             e->tag[0] = e->tag[1] = e->tag[2] = UINT64_MAX;
         }
         e->tag[type] = page;
@@ -413,6 +449,9 @@ static uint64_t mem_load(void *env, uint64_t addr, MemOp mo, unsigned mmu_idx)
     if (likely(((addr & ~PAGE_MASK) + size) <= PAGE_SIZE)) {
         if (likely(e->tag[ACCESS_LOAD] == (addr & PAGE_MASK) && e->host)) {
             memcpy(&v, e->host + (addr & ~PAGE_MASK), size);
+        } else if ((e = tlb_find(cpu, mmu_idx, addr, ACCESS_LOAD))) {
+            /* Translated and allowed already: a device page, or the victim way. */
+            v = phys_load(cpu, addr, e->paddr | (addr & ~PAGE_MASK), size);
         } else {
             v = phys_load(cpu, addr,
                           riscv_translate(cpu, addr, ACCESS_LOAD, mmu_idx, size),
@@ -445,6 +484,8 @@ static void mem_store(void *env, uint64_t addr, uint64_t value, MemOp mo,
     if (likely(((addr & ~PAGE_MASK) + size) <= PAGE_SIZE)) {
         if (likely(e->host_tag[ACCESS_STORE] == (addr & PAGE_MASK))) {
             memcpy(e->host + (addr & ~PAGE_MASK), &value, size);
+        } else if ((e = tlb_find(cpu, mmu_idx, addr, ACCESS_STORE))) {
+            phys_store(cpu, addr, e->paddr | (addr & ~PAGE_MASK), size, value);
         } else {
             phys_store(cpu, addr,
                        riscv_translate(cpu, addr, ACCESS_STORE, mmu_idx, size),
@@ -474,8 +515,8 @@ uint64_t riscv_fetch_paddr(RiscvCpu *cpu, uint64_t vaddr)
     if (cpu->xlen == 32) {
         vaddr = (uint32_t)vaddr;
     }
-    e = &cpu->tlb[cpu->priv][(vaddr >> PAGE_BITS) % TLB_SIZE];
-    if (likely(e->tag[ACCESS_FETCH] == (vaddr & PAGE_MASK))) {
+    e = tlb_find(cpu, cpu->priv, vaddr, ACCESS_FETCH);
+    if (likely(e)) {
         return e->paddr | (vaddr & ~PAGE_MASK);
     }
     return riscv_translate(cpu, vaddr, ACCESS_FETCH, cpu->priv, 2);
@@ -491,8 +532,8 @@ uint16_t riscv_fetch16(RiscvCpu *cpu, uint64_t vaddr)
     if (cpu->xlen == 32) {
         vaddr = (uint32_t)vaddr;
     }
-    e = &cpu->tlb[cpu->priv][(vaddr >> PAGE_BITS) % TLB_SIZE];
-    if (e->tag[ACCESS_FETCH] == (vaddr & PAGE_MASK) && e->host) {
+    e = tlb_find(cpu, cpu->priv, vaddr, ACCESS_FETCH);
+    if (e && e->host) {
         host = e->host + (vaddr & ~PAGE_MASK);
         return (uint16_t)(host[0] | host[1] << 8);
     }
