@@ -435,6 +435,31 @@ static gboolean expr_defined_after(gpointer key, gpointer value, gpointer floor)
     return ((ExprValue *)value)->def > GPOINTER_TO_INT(floor);
 }
 
+/* The _i32 ops: they read their inputs' low halves and zero-extend their result. */
+static bool op_is_i32(unsigned opc)
+{
+    switch ((IrOpcode)opc) {
+    case IR_add_i32:
+    case IR_sub_i32:
+    case IR_shl_i32:
+    case IR_shr_i32:
+    case IR_sar_i32:
+    case IR_rotl_i32:
+    case IR_rotr_i32:
+    case IR_mul_i32:
+    case IR_div_i32:
+    case IR_divu_i32:
+    case IR_rem_i32:
+    case IR_remu_i32:
+    case IR_clz_i32:
+    case IR_ctz_i32:
+    case IR_ctpop_i32:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /*
  * Known bits, as QEMU's optimiser and LLVM keep them: of each temp, the
  * bits that may be set (the others are known zero) and how many of its
@@ -550,24 +575,10 @@ static void known_bits(const Analysis *an, const IrOp *op, TempInfo *ti)
         ti->maybe_set = y_const ? (maybe_set(an, x) & 0xffffffff) >> (c & 31)
                                 : 0xffffffff;
         break;
-    case IR_add_i32:
-    case IR_sub_i32:
-    case IR_shl_i32:
-    case IR_sar_i32:
-    case IR_rotl_i32:
-    case IR_rotr_i32:
-    case IR_mul_i32:
-    case IR_div_i32:
-    case IR_divu_i32:
-    case IR_rem_i32:
-    case IR_remu_i32:
-    case IR_clz_i32:
-    case IR_ctz_i32:
-    case IR_ctpop_i32:
-        /* Zero-extended 32-bit results. */
-        ti->maybe_set = 0xffffffff;
-        break;
     default:
+        if (op_is_i32(op->opc)) {
+            ti->maybe_set = 0xffffffff;
+        }
         break;
     }
 }
@@ -577,22 +588,10 @@ static bool reads_low32(const Analysis *an, const IrOp *op, unsigned k)
 {
     const uint64_t *a = op->args;
 
+    if (op_is_i32(op->opc)) {
+        return true;
+    }
     switch ((IrOpcode)op->opc) {
-    case IR_add_i32:
-    case IR_sub_i32:
-    case IR_shl_i32:
-    case IR_shr_i32:
-    case IR_sar_i32:
-    case IR_rotl_i32:
-    case IR_rotr_i32:
-    case IR_mul_i32:
-    case IR_div_i32:
-    case IR_divu_i32:
-    case IR_rem_i32:
-    case IR_remu_i32:
-    case IR_clz_i32:
-    case IR_ctz_i32:
-    case IR_ctpop_i32:
     case IR_ext8s:
     case IR_ext8u:
     case IR_ext16s:
