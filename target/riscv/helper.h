@@ -39,37 +39,52 @@ enum {
 };
 
 /*
- * fpu_helper.c: F (fp_s, fmadd_s) and D (fp_d, fmadd_d).  CTL packs what
- * the instruction says: FPOP_* (or FMADD_NEG_* for the fused ops) in bits
- * 7:0, its rm field in bits 10:8, its bits in 63:32 for mtval when a
- * dynamic rm meets an invalid frm.  Register operands come as the 64-bit
- * f (or x) register; results are what rd receives, a binary32 result
- * NaN-boxed, an integer one sign-extended.  A helper that raises flags
- * accrues them into fflags and sets mstatus.FS to Dirty.
+ * fpu_helper.c: F and D (Unpriv 11, 12), one helper per operation and
+ * format.  Register operands come as the 64-bit f (or x) register;
+ * results are what rd receives, a binary32 result NaN-boxed, an integer
+ * one sign-extended from 32 bits for the W forms.  RM is the rounding
+ * mode, resolved by the translated code: the instruction's static rm, or
+ * frm, which that code checks first, raising illegal-instruction for a
+ * reserved value (11.2), so the helpers never raise.  The flags an
+ * operation raises are accrued into fflags and make mstatus.FS Dirty;
+ * for an f result the translated code's register write makes FS Dirty
+ * anyway, so that helper does it only when fflags changes.
  */
-DEF_HELPER(fp_s);           /* a = rs1, b = rs2, c = ctl */
-DEF_HELPER(fp_d);
-DEF_HELPER(fmadd_s);        /* a = rs1, b = rs2, c = rs3, d = ctl */
-DEF_HELPER(fmadd_d);
+/* a = rs1, b = rs2, c = rm */
+DEF_HELPER(fadd_s);     DEF_HELPER(fadd_d);
+DEF_HELPER(fsub_s);     DEF_HELPER(fsub_d);
+DEF_HELPER(fmul_s);     DEF_HELPER(fmul_d);
+DEF_HELPER(fdiv_s);     DEF_HELPER(fdiv_d);
+/* a = rs1, b = rm */
+DEF_HELPER(fsqrt_s);    DEF_HELPER(fsqrt_d);
+/* a = rs1, b = rs2, c = rs3, d = rm */
+DEF_HELPER(fmadd_s);    DEF_HELPER(fmadd_d);
+DEF_HELPER(fmsub_s);    DEF_HELPER(fmsub_d);
+DEF_HELPER(fnmsub_s);   DEF_HELPER(fnmsub_d);
+DEF_HELPER(fnmadd_s);   DEF_HELPER(fnmadd_d);
+/* a = rs1, b = rs2 */
+DEF_HELPER(fmin_s);     DEF_HELPER(fmin_d);
+DEF_HELPER(fmax_s);     DEF_HELPER(fmax_d);
+/* a = rs1, b = rs2; the result goes to x rd */
+DEF_HELPER(feq_s);      DEF_HELPER(feq_d);
+DEF_HELPER(flt_s);      DEF_HELPER(flt_d);
+DEF_HELPER(fle_s);      DEF_HELPER(fle_d);
+/* a = rs1; the result goes to x rd */
+DEF_HELPER(fclass_s);   DEF_HELPER(fclass_d);
+/* a = rs1, b = rm; the result goes to x rd */
+DEF_HELPER(fcvt_w_s);   DEF_HELPER(fcvt_w_d);
+DEF_HELPER(fcvt_wu_s);  DEF_HELPER(fcvt_wu_d);
+DEF_HELPER(fcvt_l_s);   DEF_HELPER(fcvt_l_d);
+DEF_HELPER(fcvt_lu_s);  DEF_HELPER(fcvt_lu_d);
+/* a = x rs1, b = rm */
+DEF_HELPER(fcvt_s_w);   DEF_HELPER(fcvt_d_w);
+DEF_HELPER(fcvt_s_wu);  DEF_HELPER(fcvt_d_wu);
+DEF_HELPER(fcvt_s_l);   DEF_HELPER(fcvt_d_l);
+DEF_HELPER(fcvt_s_lu);  DEF_HELPER(fcvt_d_lu);
+/* a = rs1, b = rm (FCVT.D.S is exact: unused) */
+DEF_HELPER(fcvt_s_d);   DEF_HELPER(fcvt_d_s);
 
-#define FP_CTL(op, rm, insn) \
-    ((uint64_t)(op) | (uint64_t)(rm) << 8 | (uint64_t)(insn) << 32)
 #define FP_RM_DYN 7                 /* rm = 111: use frm (Unpriv 11.2) */
 #define FP_NAN_BOX 0xffffffff00000000ull /* a binary32's high half (12.2) */
-
-enum {
-    FPOP_ADD, FPOP_SUB, FPOP_MUL, FPOP_DIV, FPOP_SQRT,
-    FPOP_MIN, FPOP_MAX,
-    FPOP_EQ, FPOP_LT, FPOP_LE, FPOP_CLASS,          /* x rd */
-    FPOP_TO_W, FPOP_TO_WU, FPOP_TO_L, FPOP_TO_LU,   /* fcvt.{w,wu,l,lu}.fmt */
-    FPOP_FROM_W, FPOP_FROM_WU, FPOP_FROM_L, FPOP_FROM_LU, /* x rs1 */
-    FPOP_CVT_S_D, FPOP_CVT_D_S,                     /* fp_d only */
-};
-
-/* The fused ops: (+-(rs1 * rs2)) + (+-rs3). */
-enum {
-    FMADD_NEG_PRODUCT = 1 << 0,     /* fnmsub, fnmadd */
-    FMADD_NEG_ADDEND = 1 << 1,      /* fmsub, fnmadd */
-};
 
 #endif
