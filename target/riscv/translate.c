@@ -31,6 +31,8 @@ typedef struct DisasContext {
     unsigned xlen;
     uint32_t exts;
     bool fs_on;             /* mstatus.FS != Off: F/D instructions allowed */
+    bool fs_dirty;          /* mstatus.FS is Dirty (or made so earlier in the block) */
+    unsigned frm;           /* the dynamic rounding mode, 0..7 */
     DisasJump is_jmp;
     uint64_t pc_first;      /* the block's first instruction */
     uint32_t ninsns;        /* instructions translated before this one */
@@ -38,13 +40,19 @@ typedef struct DisasContext {
     uint32_t passes;        /* times a loop body was translated (see gen_branch) */
 } DisasContext;
 
-/* The flags a block's code depends on; part of its cache key. */
+/*
+ * The flags a block's code depends on; part of its cache key.  With the
+ * F state on, also whether it is Dirty and frm: F/D code then neither
+ * marks the state Dirty again nor reads and checks frm (only CSR writes
+ * change them, and those end the block).
+ */
 static uint64_t tb_flags(RiscvCpu *cpu)
 {
-    uint64_t fs_on = (cpu->mstatus & MSTATUS_FS) != 0;
+    uint64_t fs = (cpu->mstatus & MSTATUS_FS) >> MSTATUS_FS_SHIFT;
+    uint64_t fp = fs ? 1 | (uint64_t)(fs == 3) << 1 | (uint64_t)(cpu->frm & 7) << 2 : 0;
 
-    return cpu->priv | (riscv_data_mmu_idx(cpu) << 2) | (fs_on << 4) |
-           ((uint64_t)(cpu->xlen == 64) << 5) | ((uint64_t)cpu->exts << 32);
+    return cpu->priv | (riscv_data_mmu_idx(cpu) << 2) | (fp << 4) |
+           ((uint64_t)(cpu->xlen == 64) << 9) | ((uint64_t)cpu->exts << 32);
 }
 
 #define ENV_OFF(field) offsetof(RiscvCpu, field)
@@ -564,6 +572,8 @@ static TranslationBlock *translate_block(RiscvCpu *cpu, uint64_t pc,
         .xlen = cpu->xlen,
         .exts = cpu->exts,
         .fs_on = (cpu->mstatus & MSTATUS_FS) != 0,
+        .fs_dirty = (cpu->mstatus & MSTATUS_FS) == MSTATUS_FS,
+        .frm = cpu->frm & 7,
     };
     uint64_t page = pc & PAGE_MASK;
     uint32_t n = 0;
