@@ -1791,42 +1791,86 @@ static void restore_regs(Gen *g, uint16_t mask)
  * IMM_MASK bits, immediates.  Arguments go through the stack, so that no
  * source register is overwritten before it is read.
  */
+/* One argument of a call: where its value is before the call. */
+typedef struct ArgMove {
+    X86Reg dst;
+    int src;                    /* an X86Reg, or -1: not in a register */
+    bool is_imm;
+    uint64_t imm;
+    IrTemp t;                   /* !is_imm, src < 0: the spill slot's temp */
+} ArgMove;
+
+/*
+ * Call FN(env, ARGS...) by the host ABI.  The arguments go to their
+ * registers as a parallel move: a move waits while its destination is
+ * still another's source, and a cycle of register moves is broken
+ * through rax.  (IMM_MASK: which ARGS are values rather than temps.)
+ */
 static void emit_call(Gen *g, const void *fn, const uint64_t *args, int nargs,
                       unsigned imm_mask)
 {
     static const X86Reg arg_regs[] = { X86_RSI, X86_RDX, X86_RCX, X86_R8 };
+    ArgMove mv[5];
+    int n = 0;
 
     for (int k = 0; k < nargs; k++) {
         IrTemp t = (IrTemp)args[k];
-        uint64_t v = 0;
-        bool is_imm = (imm_mask >> k) & 1;
+        ArgMove m = { .dst = arg_regs[k], .src = -1, .t = t };
 
-        if (is_imm) {
-            v = args[k];
+        if ((imm_mask >> k) & 1) {
+            m.is_imm = true;
+            m.imm = args[k];
         } else if (t == IR_NO_TEMP) {
-            v = 0;
-            is_imm = true;
+            m.is_imm = true;
         } else if (ti(g, t)->is_const) {
-            v = ti(g, t)->value;
-            is_imm = true;
-        }
-        if (is_imm && fits_s32(v)) {
-            x86_push_imm(&g->b, (int32_t)v);
-        } else if (is_imm) {
-            x86_mov_imm(&g->b, X86_RAX, v);
-            x86_push(&g->b, X86_RAX);
+            m.is_imm = true;
+            m.imm = ti(g, t)->value;
         } else if (in_reg(g, t)) {
-            x86_push(&g->b, reg_of_temp(g, t));
-        } else {
-            x86_push_m(&g->b, slot_mem(g, t));
+            m.src = reg_of_temp(g, t);
         }
-        g->depth += 8;
+        if (m.src != (int)m.dst) {
+            mv[n++] = m;
+        }
     }
-    for (int k = nargs; k-- > 0;) {
-        x86_pop(&g->b, arg_regs[k]);
-        g->depth -= 8;
+    mv[n++] = (ArgMove){ .dst = X86_RDI, .src = ENV_REG };
+    while (n > 0) {
+        int pick = -1;
+
+        for (int k = 0; k < n && pick < 0; k++) {
+            bool blocked = false;
+
+            for (int j = 0; j < n; j++) {
+                blocked |= j != k && mv[j].src == (int)mv[k].dst;
+            }
+            pick = blocked ? -1 : k;
+        }
+        if (pick < 0) {
+            /*
+             * Every destination is still a source: only cycles are left.
+             * Save one destination's value in rax for the moves reading
+             * it; that one move is then free.  (No move reads rax by the
+             * time another cycle is reached: the chain this makes is
+             * done first.)
+             */
+            X86Reg d = mv[0].dst;
+
+            x86_mov_rr(&g->b, 8, X86_RAX, d);
+            for (int j = 0; j < n; j++) {
+                if (mv[j].src == (int)d) {
+                    mv[j].src = X86_RAX;
+                }
+            }
+            continue;
+        }
+        if (mv[pick].is_imm) {
+            x86_mov_imm(&g->b, mv[pick].dst, mv[pick].imm);
+        } else if (mv[pick].src >= 0) {
+            x86_mov_rr(&g->b, 8, mv[pick].dst, (X86Reg)mv[pick].src);
+        } else {
+            x86_mov_rm(&g->b, 8, mv[pick].dst, slot_mem(g, mv[pick].t));
+        }
+        mv[pick] = mv[--n];
     }
-    x86_mov_rr(&g->b, 8, X86_RDI, ENV_REG);
     x86_movabs(&g->b, X86_RAX, (uint64_t)(uintptr_t)fn);
     x86_call_r(&g->b, X86_RAX);
 }
