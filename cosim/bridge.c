@@ -11,6 +11,7 @@
  *         endpoint = "ipc:///tmp/timer.sock";
  *         quantum-ns = <0x0 100000>;
  *         timeout-ms = <5000>;
+ *         shared-memory = <1>;
  *     };
  *
  * Window i (reg entry i) is channel i of the link; interrupt line i is
@@ -27,6 +28,8 @@
  *     fire between instructions at their exact deadline, so when it fires
  *     the bridge SYNCs the model to that instant, the model raises its
  *     line, and the CPU takes the interrupt before its next instruction.
+ *     An event-driven model (its outputs change only at its next_event or
+ *     in answer to kiln) has no quantum term: it is SYNCed at its events.
  *  4. A RESP's delay_ns is charged to the CPU with clock_charge_stall().
  *  6. An IRQ stamped before the present is applied at once and counted in
  *     late-irqs.
@@ -37,6 +40,14 @@
  *  8. DMA requests that come while the bridge waits are served from the
  *     board's address space, so they reach RAM and devices alike.
  *
+ * The link: ZeroMQ connects, and carries everything to a model that does
+ * not take the shared-memory ring.  A model that can open kiln's
+ * shared-memory object (one on the same host, with the capability, and
+ * not told otherwise) moves every later message to the ring right after
+ * the HELLOs; the ZeroMQ socket stays open to tell if the model dies.
+ * Which carries a message is decided in one place, the CosimLink of
+ * wire.h; "link" says which one a bridge ended up with.
+ *
  * Failures: realize reports a model that does not answer HELLO, speaks
  * another version or serves too few channels as an error of the board.
  * Once running, a dead, silent or garbled peer leaves no way to go on (an
@@ -44,8 +55,7 @@
  * line naming itself, the channel and what it waited for, and exits with
  * status 1.
  *
- * Unimplemented: the shared-memory ring of the design notes; access
- * attributes (privilege, fetch) are sent as 0.
+ * Unimplemented: access attributes (privilege, fetch) are sent as 0.
  */
 #include "kiln/board.h"
 #include "kiln/clock.h"
@@ -60,9 +70,16 @@
 #define BRIDGE_MAX_WINDOWS 8
 /* What kiln offers; what holds is what the model offers too. */
 #define BRIDGE_CAPS (COSIM_CAP_POSTED_WRITES | COSIM_CAP_DMA | \
-                     COSIM_CAP_NEXT_EVENT | COSIM_CAP_BURST)
+                     COSIM_CAP_NEXT_EVENT | COSIM_CAP_BURST | \
+                     COSIM_CAP_EVENT_DRIVEN)
 /* How long an exiting bridge lets its BYE take to leave, at most. */
 #define BRIDGE_BYE_LINGER_MS 1000
+/*
+ * Slots of each shared-memory ring: as many messages as ZeroMQ queues
+ * by default (its high-water mark, 1000), so that posted writes run as
+ * far ahead of the model on either transport.
+ */
+#define BRIDGE_RING_SLOTS 1024
 
 typedef struct CosimBridge CosimBridge;
 
@@ -78,14 +95,16 @@ struct CosimBridge {
     uint64_t quantum_ns;
     uint32_t timeout_ms;
     char *trace_path;
+    bool shared_memory;
+    char *link_kind;            /* "link": what carries the messages */
     uint64_t late_irqs;
     IrqLine *irq;
 
     BridgeWindow windows[BRIDGE_MAX_WINDOWS];
     void *ctx;                  /* inproc: the process's; else our own */
     bool own_ctx;
-    void *sock;
-    void *monitor;              /* disconnect events of sock */
+    CosimLink link;
+    CosimShm *offer;            /* the ring offered, until the model answers */
     FILE *trace;
     char peer[COSIM_NAME_LEN + 1];  /* the model's name, for messages */
     uint32_t caps;              /* negotiated */
@@ -94,6 +113,8 @@ struct CosimBridge {
     uint64_t model_time;        /* the last time the model was sent */
     uint64_t next_event;        /* the model's next output change */
     uint64_t posted_sync;       /* a posted write wants a SYNC by then */
+    bool event_driven;          /* no quantum SYNCs (COSIM_CAP_EVENT_DRIVEN) */
+    bool event_known;           /* the model's last next_event is believable */
     bool busy;                  /* waiting for the model */
     Timer timer;
     uint8_t rx[COSIM_WIRE_MAX + 1];
@@ -175,22 +196,24 @@ static void trace_time(FILE *f, uint64_t t)
 static char *bridge_send(CosimBridge *s, const CosimMsg *m)
 {
     uint8_t buf[COSIM_WIRE_MAX];
-    size_t len = cosim_wire_encode(m, buf);
+    const char *name = cosim_wire_type_name(m->hdr.type);
 
-    while (zmq_send(s->sock, buf, len, 0) < 0) {
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno == EAGAIN) {
-            return g_strdup_printf("the model took no %s within %u ms",
-                                   cosim_wire_type_name(m->hdr.type),
-                                   s->timeout_ms);
-        }
-        return g_strdup_printf("cannot send %s: %s",
-                               cosim_wire_type_name(m->hdr.type),
+    switch (cosim_link_send(&s->link, buf, cosim_wire_encode(m, buf))) {
+    case 0:
+        return NULL;
+    case COSIM_LINK_TIMEOUT:
+        return g_strdup_printf("the model took no %s within %u ms", name,
+                               s->timeout_ms);
+    case COSIM_LINK_CLOSED:
+        return g_strdup_printf("the model closed the link while kiln sent %s",
+                               name);
+    case COSIM_LINK_CORRUPT:
+        return g_strdup_printf("the model broke the shared-memory ring (%s) "
+                               "while kiln sent %s", s->link.why, name);
+    default:
+        return g_strdup_printf("cannot send %s: %s", name,
                                zmq_strerror(errno));
     }
-    return NULL;
 }
 
 
@@ -260,37 +283,30 @@ static char *bridge_serve_dma(CosimBridge *s, const CosimMsg *m)
  */
 static char *bridge_wait(CosimBridge *s, const BridgeWait *w, CosimMsg *reply)
 {
-    gint64 deadline = g_get_monotonic_time() + (gint64)s->timeout_ms * 1000;
+    int timeout = (int)MIN(s->timeout_ms, (uint32_t)G_MAXINT);
 
     for (;;) {
-        zmq_pollitem_t items[] = {
-            { .socket = s->sock, .events = ZMQ_POLLIN },
-            { .socket = s->monitor, .events = ZMQ_POLLIN },
-        };
-        gint64 left = deadline - g_get_monotonic_time();
+        int64_t n = cosim_link_recv(&s->link, s->rx, sizeof(s->rx), timeout);
         char why[COSIM_WIRE_ERR_LEN];
         char *err;
-        int n;
 
-        if (left <= 0) {
+        switch (n) {
+        case COSIM_LINK_TIMEOUT:
             return g_strdup_printf("no %s within %u ms", w->what,
                                    s->timeout_ms);
-        }
-        n = zmq_poll(items, 2, (long)((left + 999) / 1000));
-        if (n < 0 && errno != EINTR) {
+        case COSIM_LINK_CLOSED:
+            return g_strdup_printf("the model closed the link while kiln "
+                                   "waited for %s", w->what);
+        case COSIM_LINK_CORRUPT:
+            return g_strdup_printf("the model broke the shared-memory ring "
+                                   "(%s) while kiln waited for %s",
+                                   s->link.why, w->what);
+        case COSIM_LINK_FAILED:
             return g_strdup_printf("waiting for %s: %s", w->what,
                                    zmq_strerror(errno));
+        default:
+            break;
         }
-        n = zmq_recv(s->sock, s->rx, sizeof(s->rx), ZMQ_DONTWAIT);
-        if (n < 0) {
-            /* Messages first: a model may answer, then go. */
-            if (items[1].revents && cosim_monitor_disconnected(s->monitor)) {
-                return g_strdup_printf("the model closed the link while "
-                                       "kiln waited for %s", w->what);
-            }
-            continue;
-        }
-        deadline = g_get_monotonic_time() + (gint64)s->timeout_ms * 1000;
         if (cosim_wire_decode(s->rx, (size_t)n, reply, why, sizeof(why)) < 0) {
             return g_strdup_printf("malformed message from the model (%s) "
                                    "while kiln waited for %s", why, w->what);
@@ -350,24 +366,35 @@ static void bridge_rearm(CosimBridge *s)
 {
     uint64_t t = min_u64(s->next_event, s->posted_sync);
 
-    t = min_u64(t, add_sat(s->model_time, s->quantum_ns));
+    /*
+     * Rule 2: the quantum, unless the model is event-driven and has told
+     * a next_event that can be believed; then it changes no output before
+     * that time (or a posted write's lookahead), and a SYNC sooner would
+     * only cost a round trip.
+     */
+    if (!s->event_driven || !s->event_known) {
+        t = min_u64(t, add_sat(s->model_time, s->quantum_ns));
+    }
     timer_mod(&s->timer, (int64_t)min_u64(t, INT64_MAX));
 }
 
 /* The model's next_event from a RESP or SYNC_REPLY of time T. */
 static void bridge_set_next_event(CosimBridge *s, uint64_t next, uint64_t t)
 {
+    s->event_known = true;
     if (!(s->caps & COSIM_CAP_NEXT_EVENT)) {
         next = COSIM_TIME_NEVER;
     } else if (next <= t) {
         /*
          * An event at or before the time the model is at has passed; a
          * deadline there would SYNC to the same instant forever.  The
-         * quantum still bounds how long a change can go unseen.
+         * quantum still bounds how long a change can go unseen, even for
+         * an event-driven model, until it names a next_event again.
          */
         log_mask(LOG_COSIM, "cosim %s: next_event %" PRIu64 " ns is not after "
                  "%" PRIu64 " ns; ignored\n", s->dev.path, next, t);
         next = COSIM_TIME_NEVER;
+        s->event_known = false;
     }
     s->next_event = next;
 }
@@ -586,6 +613,48 @@ static const MemOps bridge_ops = {
 
 /* --- life cycle --- */
 
+/*
+ * Offer the model the ring made for it; its SHM_REPLY says whether it
+ * moved there.  NULL, on the ring or not; or what went wrong.
+ */
+static char *bridge_offer_ring(CosimBridge *s)
+{
+    BridgeWait w = { .type = COSIM_SHM_REPLY, .id = ++s->next_id };
+    CosimMsg m = {
+        .hdr = { .type = COSIM_SHM_OFFER, .id = w.id,
+                 .timestamp = (uint64_t)clock_now() },
+        .u.shm_offer = { .nonce = cosim_shm_nonce(s->offer),
+                         .size = cosim_shm_size(s->offer) },
+    };
+    CosimMsg reply;
+    char *err;
+
+    g_strlcpy(m.u.shm_offer.name, cosim_shm_name(s->offer),
+              sizeof(m.u.shm_offer.name));
+    snprintf(w.what, sizeof(w.what), "SHM_REPLY to SHM_OFFER (id %u)", w.id);
+    err = bridge_send(s, &m);
+    if (!err) {
+        err = bridge_wait(s, &w, &reply);
+    }
+    /* Taken or not, the name has served: none is left behind. */
+    cosim_shm_unlink(s->offer);
+    if (err) {
+        return err;
+    }
+    if (reply.u.shm_reply.accepted) {
+        cosim_link_use_ring(&s->link, s->offer, true);
+    } else {
+        g_autofree char *why = g_strndup((const char *)reply.data,
+                                         reply.data_len);
+
+        log_mask(LOG_COSIM, "cosim %s: the model declined the shared-memory "
+                 "ring: %s\n", s->dev.path, one_line(why));
+        cosim_shm_free(s->offer);
+    }
+    s->offer = NULL;
+    return NULL;
+}
+
 static char *bridge_hello(CosimBridge *s)
 {
     BridgeWait w = { .type = COSIM_HELLO };
@@ -600,6 +669,21 @@ static char *bridge_hello(CosimBridge *s)
     CosimMsg reply;
     char *err;
 
+    /*
+     * The ring is made before HELLO, so that the capability is offered
+     * only when an SHM_OFFER can follow: a model that has it waits for one.
+     */
+    if (s->shared_memory) {
+        char why[128];
+
+        s->offer = cosim_shm_create(BRIDGE_RING_SLOTS, why, sizeof(why));
+        if (s->offer) {
+            m.u.hello.capabilities |= COSIM_CAP_SHM_RING;
+        } else {
+            log_mask(LOG_COSIM, "cosim %s: no shared-memory ring: %s\n",
+                     s->dev.path, why);
+        }
+    }
     g_strlcpy(m.u.hello.name, s->dev.name, sizeof(m.u.hello.name));
     snprintf(w.what, sizeof(w.what), "HELLO from the model");
     err = bridge_send(s, &m);
@@ -630,12 +714,28 @@ static char *bridge_hello(CosimBridge *s)
                                reply.u.hello.nchannels == 1 ? "" : "s",
                                s->dev.nr_regs);
     }
-    s->caps = BRIDGE_CAPS & reply.u.hello.capabilities;
+    s->caps = m.u.hello.capabilities & reply.u.hello.capabilities;
     s->lookahead_ns = reply.u.hello.lookahead_ns;
+    /* Its events are all it needs only if it tells them. */
+    s->event_driven = (s->caps & COSIM_CAP_EVENT_DRIVEN) &&
+                      (s->caps & COSIM_CAP_NEXT_EVENT);
+    if (s->caps & COSIM_CAP_SHM_RING) {
+        err = bridge_offer_ring(s);
+        if (err) {
+            return err;
+        }
+    }
+    cosim_shm_free(s->offer);
+    s->offer = NULL;
+    g_free(s->link_kind);
+    s->link_kind = g_strdup(cosim_link_on_ring(&s->link) ? "shared-memory"
+                                                          : "zeromq");
     log_mask(LOG_COSIM, "cosim %s: linked to \"%s\" at %s: %u channels, "
-             "capabilities 0x%x, lookahead %" PRIu64 " ns\n", s->dev.path,
-             bridge_peer(s), s->endpoint, reply.u.hello.nchannels, s->caps,
-             s->lookahead_ns);
+             "capabilities 0x%x, lookahead %" PRIu64 " ns, over %s\n",
+             s->dev.path, bridge_peer(s), s->endpoint, reply.u.hello.nchannels,
+             s->caps, s->lookahead_ns,
+             cosim_link_on_ring(&s->link) ? "the shared-memory ring"
+                                          : "ZeroMQ");
     return NULL;
 }
 
@@ -644,19 +744,9 @@ static void bridge_close(CosimBridge *s)
     int linger = (int)MIN(s->timeout_ms, BRIDGE_BYE_LINGER_MS);
 
     timer_del(&s->timer);
-    /* Monitoring stops first, or a late event is lost with its memory. */
-    if (s->sock) {
-        zmq_socket_monitor(s->sock, NULL, 0);
-    }
-    if (s->monitor) {
-        zmq_close(s->monitor);
-        s->monitor = NULL;
-    }
-    if (s->sock) {
-        zmq_setsockopt(s->sock, ZMQ_LINGER, &linger, sizeof(linger));
-        zmq_close(s->sock);
-        s->sock = NULL;
-    }
+    cosim_link_close(&s->link, linger);
+    cosim_shm_free(s->offer);
+    s->offer = NULL;
     /*
      * Ending our own context is what waits, up to the linger, for queued
      * messages (BYE) to leave.  The shared one of inproc:// links stays:
@@ -676,10 +766,9 @@ static void bridge_close(CosimBridge *s)
 
 static bool bridge_realize(Device *dev, GError **errp)
 {
-    static unsigned monitors;
     CosimBridge *s = DEVICE_STATE(dev, CosimBridge);
-    g_autofree char *monitor_ep = NULL;
     int timeout = (int)MIN(s->timeout_ms, (uint32_t)G_MAXINT);
+    void *sock;
     char *err;
 
     if (!s->endpoint || !*s->endpoint) {
@@ -697,6 +786,7 @@ static bool bridge_realize(Device *dev, GError **errp)
     /* A counter, whatever a DT or -global set it to. */
     s->late_irqs = 0;
     s->next_event = COSIM_TIME_NEVER;
+    s->event_known = false;
     s->posted_sync = COSIM_TIME_NEVER;
     s->model_time = (uint64_t)clock_now();
     if (s->trace_path) {
@@ -714,22 +804,18 @@ static bool bridge_realize(Device *dev, GError **errp)
     s->own_ctx = !g_str_has_prefix(s->endpoint, "inproc://");
     s->ctx = s->own_ctx ? zmq_ctx_new() : cosim_zmq_context();
     g_assert(s->ctx);
-    s->sock = zmq_socket(s->ctx, ZMQ_PAIR);
-    g_assert(s->sock);
-    zmq_setsockopt(s->sock, ZMQ_SNDTIMEO, &timeout, sizeof(timeout));
-    if (zmq_connect(s->sock, s->endpoint) < 0) {
-        g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
-                    "endpoint: cannot connect to %s: %s", s->endpoint,
+    sock = zmq_socket(s->ctx, ZMQ_PAIR);
+    g_assert(sock);
+    if (cosim_link_init(&s->link, s->ctx, sock, timeout) < 0) {
+        g_set_error(errp, KILN_ERROR, KILN_ERROR_FAILED,
+                    "cannot watch the link to %s: %s", s->endpoint,
                     zmq_strerror(errno));
         bridge_close(s);
         return false;
     }
-    monitor_ep = g_strdup_printf("inproc://kiln-cosim-monitor.%u", monitors++);
-    s->monitor = zmq_socket(s->ctx, ZMQ_PAIR);
-    if (zmq_socket_monitor(s->sock, monitor_ep, ZMQ_EVENT_DISCONNECTED) < 0 ||
-        zmq_connect(s->monitor, monitor_ep) < 0) {
-        g_set_error(errp, KILN_ERROR, KILN_ERROR_FAILED,
-                    "cannot watch the link to %s: %s", s->endpoint,
+    if (zmq_connect(sock, s->endpoint) < 0) {
+        g_set_error(errp, KILN_ERROR, KILN_ERROR_INVALID,
+                    "endpoint: cannot connect to %s: %s", s->endpoint,
                     zmq_strerror(errno));
         bridge_close(s);
         return false;
@@ -797,6 +883,14 @@ static const PropDesc bridge_props[] = {
       .offset = offsetof(CosimBridge, timeout_ms), .def = 5000,
       .min = 1, .max = UINT32_MAX,
       .help = "the longest silence from the model before kiln gives up" },
+    { .name = "shared-memory", .type = PROP_TYPE_BOOL,
+      .offset = offsetof(CosimBridge, shared_memory), .def = 1, .max = 1,
+      .help = "offer a model on the same host a shared-memory ring, "
+              "faster than ZeroMQ (0: ZeroMQ only)" },
+    { .name = "link", .type = PROP_TYPE_STRING,
+      .offset = offsetof(CosimBridge, link_kind),
+      .help = "read it with qom-get: what carries the messages once linked, "
+              "\"shared-memory\" or \"zeromq\"" },
     { .name = "kiln,trace", .type = PROP_TYPE_STRING,
       .offset = offsetof(CosimBridge, trace_path),
       .help = "file receiving one line per transaction, with its time" },

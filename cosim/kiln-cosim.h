@@ -27,6 +27,10 @@
  *
  * The library is single-threaded and blocking; every wait has the link's
  * timeout and a failure ends cosim_model_run with an error text.
+ *
+ * The link is ZeroMQ; with a kiln on the same host it moves, right after
+ * the HELLOs, to a shared-memory ring kiln offers (much faster), unless
+ * either side is told not to.  Nothing else changes for the model.
  */
 #ifndef KILN_COSIM_MODEL_H
 #define KILN_COSIM_MODEL_H
@@ -65,6 +69,24 @@ int cosim_model_add_channel(CosimModel *m, unsigned channel,
                             const CosimChannelOps *ops, void *opaque);
 /* Minimum time from any input to an output change (HELLO lookahead). */
 void cosim_model_set_lookahead(CosimModel *m, uint64_t ns);
+/*
+ * Whether to take kiln's shared-memory ring when it offers one (ENABLE
+ * 1, the default unless KILN_COSIM_SHM=0 is in the environment) or stay
+ * on ZeroMQ (0).  Before cosim_model_connect.
+ */
+void cosim_model_set_shared_memory(CosimModel *m, int enable);
+/* 1 once the link runs on kiln's shared-memory ring, else 0. */
+int cosim_model_shared_memory(const CosimModel *m);
+/*
+ * Promise kiln (COSIM_CAP_EVENT_DRIVEN) that the model's outputs change
+ * only at the time its next_event ops name, or inside its answer to an
+ * access or a reset: kiln then SYNCs it only at those times instead of
+ * every quantum, which costs a round trip each.  Only for models whose
+ * every channel has a next_event op that is exact (the reference timer's
+ * is); others are SYNCed every quantum whatever this says.  Before
+ * cosim_model_connect.
+ */
+void cosim_model_set_event_driven(CosimModel *m, int enable);
 
 /*
  * Bind the endpoint now (cosim_model_connect binds it when this was not
@@ -76,9 +98,10 @@ int cosim_model_bind(CosimModel *m);
 const char *cosim_model_endpoint(const CosimModel *m);
 
 /*
- * Bind, wait for kiln's HELLO and answer it.  0, or -1 with an error.
- * TIMEOUT_MS bounds the wait for HELLO (< 0: no bound) and, once linked,
- * every wait for a DMA_RESP (< 0: 5000 ms).
+ * Bind, wait for kiln's HELLO and answer it (and take kiln's shared-memory
+ * ring when it offers one).  0, or -1 with an error.  TIMEOUT_MS bounds
+ * the wait for HELLO (< 0: no bound) and, once linked, every wait for
+ * kiln's SHM_OFFER or a DMA_RESP (< 0: 5000 ms).
  */
 int cosim_model_connect(CosimModel *m, int timeout_ms);
 /* Serve until kiln sends BYE (0) or something fails (-1). */

@@ -21,6 +21,12 @@
  * kiln has died ends its serve loop with an error instead of waiting
  * forever (the serve loop's own wait has no timeout: kiln may legitimately
  * be idle, under a debugger or waiting for a qtest client).
+ *
+ * Transport: the link (wire.h) carries messages on ZeroMQ, or, once kiln
+ * has offered its shared-memory ring after the HELLOs and this side could
+ * open it, on the ring; the monitor keeps watching the ZeroMQ socket
+ * either way.  KILN_COSIM_SHM=0 in the environment (or
+ * cosim_model_set_shared_memory) keeps a model on ZeroMQ.
  */
 #include "kiln-cosim.h"
 #include "wire.h"
@@ -31,7 +37,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <zmq.h>
 
 #define MODEL_DEFAULT_TIMEOUT_MS 5000
@@ -46,8 +51,9 @@ typedef struct ModelChannel {
 struct CosimModel {
     void *ctx;
     bool own_ctx;
-    void *sock;
-    void *monitor;
+    CosimLink link;
+    bool shared_memory;             /* take kiln's ring when offered */
+    bool event_driven;              /* announce COSIM_CAP_EVENT_DRIVEN */
     char *endpoint;
     char name[COSIM_NAME_LEN];
     ModelChannel chan[COSIM_MAX_CHANNELS];
@@ -85,6 +91,7 @@ CosimModel *cosim_model_new_ctx(void *zmq_ctx, const char *endpoint,
                                 const char *name)
 {
     CosimModel *m = calloc(1, sizeof(*m));
+    const char *shm;
 
     if (!m) {
         return NULL;
@@ -93,6 +100,9 @@ CosimModel *cosim_model_new_ctx(void *zmq_ctx, const char *endpoint,
     m->endpoint = strdup(endpoint);
     strncpy(m->name, name ? name : "", sizeof(m->name) - 1);
     m->timeout_ms = MODEL_DEFAULT_TIMEOUT_MS;
+    /* A switch for any model program, without touching its code. */
+    shm = getenv("KILN_COSIM_SHM");
+    m->shared_memory = !shm || strcmp(shm, "0") != 0;
     if (!m->endpoint) {
         free(m);
         return NULL;
@@ -120,20 +130,19 @@ CosimModel *cosim_model_new(const char *endpoint, const char *name)
 static int model_send(CosimModel *m, const CosimMsg *msg)
 {
     uint8_t buf[COSIM_WIRE_MAX];
-    size_t len = cosim_wire_encode(msg, buf);
+    int r = cosim_link_send(&m->link, buf, cosim_wire_encode(msg, buf));
 
-    while (zmq_send(m->sock, buf, len, 0) < 0) {
-        if (errno == EINTR) {
-            continue;
-        }
-        model_set_error(m, "cannot send %s to kiln: %s",
-                        cosim_wire_type_name(msg->hdr.type),
-                        errno == EAGAIN ? "kiln takes no messages"
-                                        : zmq_strerror(errno));
-        m->failed = true;
-        return -1;
+    if (r == 0) {
+        return 0;
     }
-    return 0;
+    model_set_error(m, "cannot send %s to kiln: %s",
+                    cosim_wire_type_name(msg->hdr.type),
+                    r == COSIM_LINK_TIMEOUT ? "kiln takes no messages"
+                    : r == COSIM_LINK_CLOSED ? "kiln closed the link"
+                    : r == COSIM_LINK_CORRUPT ? m->link.why
+                    : zmq_strerror(errno));
+    m->failed = true;
+    return -1;
 }
 
 /* Tell kiln why the link ends (ERROR), with the same text kept locally. */
@@ -151,7 +160,7 @@ static int model_protocol_error(CosimModel *m, const char *fmt, ...)
     va_end(ap);
     msg.data = (const uint8_t *)text;
     msg.data_len = (uint32_t)strlen(text);
-    if (!m->failed && m->sock) {
+    if (!m->failed && m->link.sock) {
         model_send(m, &msg);
     }
     /* This is the error to report, whether or not kiln could be told. */
@@ -162,8 +171,6 @@ static int model_protocol_error(CosimModel *m, const char *fmt, ...)
 
 void cosim_model_free(CosimModel *m)
 {
-    int linger = MODEL_LINGER_MS;
-
     if (!m) {
         return;
     }
@@ -172,20 +179,7 @@ void cosim_model_free(CosimModel *m)
 
         model_send(m, &bye);
     }
-    /*
-     * Monitoring stops first: an event the I/O thread sends to a monitor
-     * socket already closed is lost with its memory.
-     */
-    if (m->sock) {
-        zmq_socket_monitor(m->sock, NULL, 0);
-    }
-    if (m->monitor) {
-        zmq_close(m->monitor);
-    }
-    if (m->sock) {
-        zmq_setsockopt(m->sock, ZMQ_LINGER, &linger, sizeof(linger));
-        zmq_close(m->sock);
-    }
+    cosim_link_close(&m->link, MODEL_LINGER_MS);
     if (m->own_ctx) {
         zmq_ctx_term(m->ctx);
     }
@@ -217,6 +211,21 @@ void cosim_model_set_lookahead(CosimModel *m, uint64_t ns)
     m->lookahead_ns = ns;
 }
 
+void cosim_model_set_shared_memory(CosimModel *m, int enable)
+{
+    m->shared_memory = enable != 0;
+}
+
+int cosim_model_shared_memory(const CosimModel *m)
+{
+    return cosim_link_on_ring(&m->link);
+}
+
+void cosim_model_set_event_driven(CosimModel *m, int enable)
+{
+    m->event_driven = enable != 0;
+}
+
 const char *cosim_model_error(const CosimModel *m)
 {
     return m->error[0] ? m->error : "no error";
@@ -239,55 +248,45 @@ uint64_t cosim_model_quantum(const CosimModel *m)
 
 int cosim_model_bind(CosimModel *m)
 {
-    static unsigned monitors;
-    char monitor_ep[64];
     char bound[256];
     size_t len = sizeof(bound);
+    void *sock;
     char *copy;
 
     if (m->bound) {
         return 0;
     }
-    m->sock = zmq_socket(m->ctx, ZMQ_PAIR);
-    if (!m->sock) {
-        model_set_error(m, "cannot make a socket: %s", zmq_strerror(errno));
-        return -1;
+    /* A bind that failed (an address in use) may be tried again. */
+    if (!m->link.sock) {
+        sock = zmq_socket(m->ctx, ZMQ_PAIR);
+        if (!sock) {
+            model_set_error(m, "cannot make a socket: %s",
+                            zmq_strerror(errno));
+            return -1;
+        }
+        /* Sends wait as long as it takes: kiln reads when it waits for us. */
+        if (cosim_link_init(&m->link, m->ctx, sock, -1) < 0) {
+            model_set_error(m, "cannot watch %s: %s", m->endpoint,
+                            zmq_strerror(errno));
+            return -1;
+        }
     }
-    if (zmq_bind(m->sock, m->endpoint) < 0) {
+    sock = m->link.sock;
+    if (zmq_bind(sock, m->endpoint) < 0) {
         model_set_error(m, "cannot bind %s: %s", m->endpoint,
                         zmq_strerror(errno));
         return -1;
     }
-    if (zmq_getsockopt(m->sock, ZMQ_LAST_ENDPOINT, bound, &len) == 0 &&
+    if (zmq_getsockopt(sock, ZMQ_LAST_ENDPOINT, bound, &len) == 0 &&
         len > 1 && (copy = strdup(bound))) {
         free(m->endpoint);
         m->endpoint = copy;
-    }
-    /* The counter and the address keep monitor names unique in a context. */
-    snprintf(monitor_ep, sizeof(monitor_ep), "inproc://kiln-model-monitor.%p.%u",
-             (void *)m, __atomic_fetch_add(&monitors, 1, __ATOMIC_RELAXED));
-    m->monitor = zmq_socket(m->ctx, ZMQ_PAIR);
-    if (!m->monitor ||
-        zmq_socket_monitor(m->sock, monitor_ep, ZMQ_EVENT_DISCONNECTED) < 0 ||
-        zmq_connect(m->monitor, monitor_ep) < 0) {
-        model_set_error(m, "cannot watch %s: %s", m->endpoint,
-                        zmq_strerror(errno));
-        return -1;
     }
     m->bound = true;
     return 0;
 }
 
 /* --- receiving --- */
-
-static long long monotonic_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 
 /*
  * The next message from kiln, within TIMEOUT_MS (< 0: no limit).  1 with
@@ -296,48 +295,30 @@ static long long monotonic_ms(void)
  */
 static int model_recv(CosimModel *m, int timeout_ms, CosimMsg *msg)
 {
-    long long deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
+    int64_t n = cosim_link_recv(&m->link, m->rx, sizeof(m->rx), timeout_ms);
+    char why[COSIM_WIRE_ERR_LEN];
 
-    for (;;) {
-        zmq_pollitem_t items[] = {
-            { .socket = m->sock, .events = ZMQ_POLLIN },
-            { .socket = m->monitor, .events = ZMQ_POLLIN },
-        };
-        char why[COSIM_WIRE_ERR_LEN];
-        long wait = -1;
-        int n;
-
-        if (deadline >= 0) {
-            wait = (long)(deadline - monotonic_ms());
-            if (wait <= 0) {
-                return 0;
-            }
-        }
-        n = zmq_poll(items, 2, wait);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            model_set_error(m, "waiting for kiln: %s", zmq_strerror(errno));
-            m->failed = true;
-            return -1;
-        }
-        n = zmq_recv(m->sock, m->rx, sizeof(m->rx), ZMQ_DONTWAIT);
-        if (n < 0) {
-            /* Messages first: kiln's BYE comes before its disconnect. */
-            if (items[1].revents && cosim_monitor_disconnected(m->monitor)) {
-                model_set_error(m, "kiln closed the link");
-                m->failed = true;
-                return -1;
-            }
-            continue;
-        }
-        if (cosim_wire_decode(m->rx, (size_t)n, msg, why, sizeof(why)) < 0) {
-            return model_protocol_error(m, "malformed message from kiln: %s",
-                                        why);
-        }
-        return 1;
+    switch (n) {
+    case COSIM_LINK_TIMEOUT:
+        return 0;
+    case COSIM_LINK_CLOSED:
+        model_set_error(m, "kiln closed the link");
+        m->failed = true;
+        return -1;
+    case COSIM_LINK_CORRUPT:
+        return model_protocol_error(m, "kiln broke the shared-memory ring "
+                                    "(%s)", m->link.why);
+    case COSIM_LINK_FAILED:
+        model_set_error(m, "waiting for kiln: %s", zmq_strerror(errno));
+        m->failed = true;
+        return -1;
+    default:
+        break;
     }
+    if (cosim_wire_decode(m->rx, (size_t)n, msg, why, sizeof(why)) < 0) {
+        return model_protocol_error(m, "malformed message from kiln: %s", why);
+    }
+    return 1;
 }
 
 /* --- time --- */
@@ -494,6 +475,50 @@ static int model_serve_sync(CosimModel *m, const CosimMsg *req)
     return model_send(m, &reply);
 }
 
+/*
+ * kiln follows the HELLOs with SHM_OFFER when both sides have the ring:
+ * open the object it names and answer whether the link moves there.  A
+ * model that cannot open it (another host, another user) declines, and
+ * the link stays on ZeroMQ.  0, or -1 when the link failed.
+ */
+static int model_take_ring(CosimModel *m, int timeout_ms)
+{
+    CosimMsg offer;
+    CosimMsg reply = { .hdr = { .type = COSIM_SHM_REPLY } };
+    char why[160];
+    CosimShm *shm;
+    int r = model_recv(m, timeout_ms, &offer);
+
+    if (r == 0) {
+        model_set_error(m, "no SHM_OFFER from kiln within %d ms", timeout_ms);
+        return -1;
+    }
+    if (r < 0) {
+        return -1;
+    }
+    if (offer.hdr.type != COSIM_SHM_OFFER) {
+        return model_protocol_error(m, "expected SHM_OFFER from kiln, got %s",
+                                    cosim_wire_type_name(offer.hdr.type));
+    }
+    shm = cosim_shm_open(offer.u.shm_offer.name, offer.u.shm_offer.nonce,
+                         offer.u.shm_offer.size, why, sizeof(why));
+    reply.hdr.id = offer.hdr.id;
+    reply.hdr.timestamp = m->now;
+    reply.u.shm_reply.accepted = shm != NULL;
+    if (!shm) {
+        reply.data = (const uint8_t *)why;
+        reply.data_len = (uint32_t)strlen(why);
+    }
+    if (model_send(m, &reply) < 0) {
+        cosim_shm_free(shm);
+        return -1;
+    }
+    if (shm) {
+        cosim_link_use_ring(&m->link, shm, false);
+    }
+    return 0;
+}
+
 int cosim_model_connect(CosimModel *m, int timeout_ms)
 {
     uint32_t caps = COSIM_CAP_POSTED_WRITES | COSIM_CAP_DMA | COSIM_CAP_BURST |
@@ -536,6 +561,13 @@ int cosim_model_connect(CosimModel *m, int timeout_ms)
             caps &= ~(uint32_t)COSIM_CAP_NEXT_EVENT;
         }
     }
+    /* And events are all the model needs only if it tells them. */
+    if (m->event_driven && (caps & COSIM_CAP_NEXT_EVENT)) {
+        caps |= COSIM_CAP_EVENT_DRIVEN;
+    }
+    if (m->shared_memory) {
+        caps |= COSIM_CAP_SHM_RING;
+    }
     m->caps = caps & hello.u.hello.capabilities;
     m->quantum_ns = hello.u.hello.quantum_ns;
     m->now = hello.hdr.timestamp;
@@ -545,6 +577,11 @@ int cosim_model_connect(CosimModel *m, int timeout_ms)
     reply.u.hello.lookahead_ns = m->lookahead_ns;
     memcpy(reply.u.hello.name, m->name, sizeof(reply.u.hello.name));
     if (model_send(m, &reply) < 0) {
+        return -1;
+    }
+    /* kiln sends its offer at once: the link's timeout is enough for it. */
+    if ((m->caps & COSIM_CAP_SHM_RING) &&
+        model_take_ring(m, m->timeout_ms) < 0) {
         return -1;
     }
     m->linked = true;

@@ -4,8 +4,10 @@
  * SystemC adapter, the Verilator harness) compile.  docs/cosim-protocol.md
  * is its specification; this file and that one say the same.
  *
- * Every message is one ZeroMQ message: a CosimHeader followed by
- * header.length bytes of payload.  All fields are little-endian; the
+ * Every message is one ZeroMQ message (or, once a same-host pair has
+ * negotiated it, one slot of the shared-memory ring below): a CosimHeader
+ * followed by header.length bytes of payload.  All fields are
+ * little-endian; the
  * structs below are laid out without padding surprises (checked with
  * _Static_assert), so a little-endian host may send them as they are and
  * a big-endian one must swap.  Pure C, so C++ (SystemC, Verilator) includes
@@ -38,6 +40,8 @@ typedef enum CosimType {
     COSIM_RESET = 11,       /* kiln -> model: reset the channel's model */
     COSIM_BYE = 12,         /* either: the link closes; no reply */
     COSIM_ERROR = 13,       /* either: a protocol error, text payload; link closes */
+    COSIM_SHM_OFFER = 14,   /* kiln -> model: a shared-memory ring to move to */
+    COSIM_SHM_REPLY = 15,   /* model -> kiln: moved to it, or declined */
 } CosimType;
 
 /* header.flags */
@@ -52,6 +56,8 @@ enum {
     COSIM_CAP_DMA = 1u << 1,            /* the model may send DMA requests */
     COSIM_CAP_NEXT_EVENT = 1u << 2,     /* RESP/SYNC_REPLY carry next_event */
     COSIM_CAP_BURST = 1u << 3,          /* accesses longer than 8 bytes */
+    COSIM_CAP_SHM_RING = 1u << 4,       /* SHM_OFFER follows the HELLOs */
+    COSIM_CAP_EVENT_DRIVEN = 1u << 5,   /* model: SYNC me only at next_event */
 };
 
 /* RESP / DMA_RESP status */
@@ -123,7 +129,74 @@ typedef struct CosimSyncReply {
     uint64_t next_event;
 } CosimSyncReply;
 
+/* SHM_OFFER payload: where the ring is (docs/cosim-protocol.md). */
+#define COSIM_SHM_NAME_LEN 48
+typedef struct CosimShmOffer {
+    uint64_t nonce;         /* also in the object's header: it is kiln's */
+    uint64_t size;          /* bytes of the object */
+    char name[COSIM_SHM_NAME_LEN];  /* for shm_open(): "/...", NUL-terminated */
+} CosimShmOffer;
+
+/* SHM_REPLY payload; a declining model may add why, as text. */
+typedef struct CosimShmReply {
+    uint32_t accepted;      /* 1: every later message travels on the ring */
+    uint32_t reserved;
+} CosimShmReply;
+
+/*
+ * The shared-memory object kiln offers.  Unlike messages, its header and
+ * indices are in the host's byte order: both ends share the host.
+ *
+ *     CosimShmHeader | ring 0: CosimShmRingCtl, slots | ring 1: the same
+ *
+ * Ring 0 carries kiln's messages to the model, ring 1 the model's to
+ * kiln.  A slot is a u32 length, then that many bytes: one message
+ * encoded exactly as it would travel on ZeroMQ.
+ */
+#define COSIM_SHM_MAGIC 0x4d48534bu     /* "KSHM" read as little-endian bytes */
+#define COSIM_SHM_VERSION 1
+#define COSIM_SHM_MAX_SLOTS 65536u      /* nslots: a power of two, 2 to this */
+#define COSIM_SHM_MAX_SLOT_SIZE 4096u   /* slot_size: a multiple of 64 */
+
+typedef struct CosimShmHeader {
+    uint32_t magic;         /* COSIM_SHM_MAGIC */
+    uint16_t version;       /* COSIM_SHM_VERSION */
+    uint16_t reserved;
+    uint32_t nslots;        /* slots in each ring */
+    uint32_t slot_size;     /* bytes per slot, the length word included */
+    uint64_t nonce;         /* as in SHM_OFFER */
+    uint8_t pad[40];
+} CosimShmHeader;
+
+/*
+ * One ring's indices and wait words, each in a cache line of its own so
+ * that the two ends do not write the same line.  head and tail count
+ * messages modulo 2^32; slot i is used for every count equal to i modulo
+ * nslots.  The waiting words are futex words' companions: an end sets
+ * its word to 1 before it sleeps on the other end's index, and the
+ * other end, having moved that index, wakes it (FUTEX_WAKE).
+ */
+typedef struct CosimShmRingCtl {
+    uint32_t head;              /* written by the producer: messages written */
+    uint8_t pad0[60];
+    uint32_t tail;              /* written by the consumer: messages taken */
+    uint8_t pad1[60];
+    uint32_t consumer_waiting;  /* the consumer may sleep on head */
+    uint8_t pad2[60];
+    uint32_t producer_waiting;  /* the producer (ring full) may sleep on tail */
+    uint8_t pad3[60];
+} CosimShmRingCtl;
+
+/* Bytes of the object for NSLOTS slots of SLOT_SIZE bytes in each ring. */
+#define COSIM_SHM_SIZE(nslots, slot_size) \
+    (sizeof(CosimShmHeader) + \
+     2 * (sizeof(CosimShmRingCtl) + (uint64_t)(nslots) * (slot_size)))
+
 #ifndef __cplusplus
+_Static_assert(sizeof(CosimShmOffer) == 64, "CosimShmOffer layout");
+_Static_assert(sizeof(CosimShmReply) == 8, "CosimShmReply layout");
+_Static_assert(sizeof(CosimShmHeader) == 64, "CosimShmHeader layout");
+_Static_assert(sizeof(CosimShmRingCtl) == 256, "CosimShmRingCtl layout");
 _Static_assert(sizeof(CosimHeader) == 24, "CosimHeader layout");
 _Static_assert(sizeof(CosimHello) == 64, "CosimHello layout");
 _Static_assert(sizeof(CosimAccess) == 24, "CosimAccess layout");

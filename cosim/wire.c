@@ -2,15 +2,18 @@
  * The cosim wire codec (docs/cosim-protocol.md, "Messages").  Every field
  * is read and written as little-endian bytes: the structs of proto.h are
  * the in-memory form, never cast onto a received buffer, so neither the
- * host's byte order nor the buffer's alignment matters.
+ * host's byte order nor the buffer's alignment matters.  And the link
+ * that carries the messages: ZeroMQ, or the shared-memory ring.
  */
 #include "wire.h"
 
 #include <zmq.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* What each type carries after the header: a fixed part, then data. */
 typedef struct WireShape {
@@ -33,6 +36,9 @@ static const WireShape wire_shapes[] = {
     [COSIM_RESET] = { "RESET", 0, 0 },
     [COSIM_BYE] = { "BYE", 0, 0 },
     [COSIM_ERROR] = { "ERROR", 0, COSIM_ERROR_TEXT_MAX },
+    [COSIM_SHM_OFFER] = { "SHM_OFFER", sizeof(CosimShmOffer), 0 },
+    [COSIM_SHM_REPLY] = { "SHM_REPLY", sizeof(CosimShmReply),
+                          COSIM_ERROR_TEXT_MAX },
 };
 
 _Static_assert(COSIM_WIRE_MAX == 24 + 24 + COSIM_MAX_DATA,
@@ -154,6 +160,16 @@ static void decode_fixed(unsigned type, Cursor *c, CosimMsg *m)
     case COSIM_SYNC_REPLY:
         m->u.sync_reply.next_event = rd(c, 8);
         break;
+    case COSIM_SHM_OFFER:
+        m->u.shm_offer.nonce = rd(c, 8);
+        m->u.shm_offer.size = rd(c, 8);
+        memcpy(m->u.shm_offer.name, c->cp, COSIM_SHM_NAME_LEN);
+        c->cp += COSIM_SHM_NAME_LEN;
+        break;
+    case COSIM_SHM_REPLY:
+        m->u.shm_reply.accepted = (uint32_t)rd(c, 4);
+        m->u.shm_reply.reserved = (uint32_t)rd(c, 4);
+        break;
     default:
         break;
     }
@@ -229,6 +245,17 @@ static int check_fields(const CosimMsg *m, char *err, size_t err_size)
         if (m->u.irq.level > 1) {
             return fail(err, err_size, "IRQ with level %u (0 or 1 allowed)",
                         m->u.irq.level);
+        }
+        return 0;
+    case COSIM_SHM_OFFER:
+        if (!memchr(m->u.shm_offer.name, '\0', COSIM_SHM_NAME_LEN)) {
+            return fail(err, err_size, "SHM_OFFER name is not terminated");
+        }
+        return 0;
+    case COSIM_SHM_REPLY:
+        if (m->u.shm_reply.accepted > 1) {
+            return fail(err, err_size, "SHM_REPLY with accepted %u (0 or 1 "
+                        "allowed)", m->u.shm_reply.accepted);
         }
         return 0;
     default:
@@ -337,6 +364,16 @@ static void encode_fixed(const CosimMsg *m, Cursor *c)
     case COSIM_SYNC_REPLY:
         wr(c, 8, m->u.sync_reply.next_event);
         break;
+    case COSIM_SHM_OFFER:
+        wr(c, 8, m->u.shm_offer.nonce);
+        wr(c, 8, m->u.shm_offer.size);
+        memcpy(c->p, m->u.shm_offer.name, COSIM_SHM_NAME_LEN);
+        c->p += COSIM_SHM_NAME_LEN;
+        break;
+    case COSIM_SHM_REPLY:
+        wr(c, 4, m->u.shm_reply.accepted);
+        wr(c, 4, m->u.shm_reply.reserved);
+        break;
     default:
         break;
     }
@@ -391,4 +428,155 @@ bool cosim_monitor_disconnected(void *monitor)
             zmq_msg_close(&frame);
         }
     }
+}
+
+/* --- the link --- */
+
+int cosim_link_init(CosimLink *l, void *ctx, void *sock, int send_timeout_ms)
+{
+    static unsigned monitors;
+    char ep[64];
+
+    memset(l, 0, sizeof(*l));
+    l->sock = sock;
+    l->send_timeout_ms = send_timeout_ms;
+    zmq_setsockopt(sock, ZMQ_SNDTIMEO, &send_timeout_ms,
+                   sizeof(send_timeout_ms));
+    /*
+     * A monitor is an inproc endpoint of the context, which a bridge and
+     * a model in one process share: the address and a counter keep the
+     * name unique.
+     */
+    snprintf(ep, sizeof(ep), "inproc://kiln-cosim-monitor.%p.%u", (void *)l,
+             __atomic_fetch_add(&monitors, 1, __ATOMIC_RELAXED));
+    l->monitor = zmq_socket(ctx, ZMQ_PAIR);
+    if (!l->monitor ||
+        zmq_socket_monitor(sock, ep, ZMQ_EVENT_DISCONNECTED) < 0 ||
+        zmq_connect(l->monitor, ep) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/* Sticky: the monitor's events are drained as they are read. */
+static bool link_gone(void *opaque)
+{
+    CosimLink *l = opaque;
+
+    if (!l->gone && l->monitor && cosim_monitor_disconnected(l->monitor)) {
+        l->gone = true;
+    }
+    return l->gone;
+}
+
+/* A ring's failure as the link's. */
+static int link_ring_failure(CosimLink *l, int64_t rc, const CosimRing *r)
+{
+    switch (rc) {
+    case COSIM_RING_TIMEOUT:
+        return COSIM_LINK_TIMEOUT;
+    case COSIM_RING_GONE:
+        return COSIM_LINK_CLOSED;
+    default:
+        snprintf(l->why, sizeof(l->why), "%s", r->why);
+        return COSIM_LINK_CORRUPT;
+    }
+}
+
+int cosim_link_send(CosimLink *l, const void *buf, size_t len)
+{
+    if (l->shm) {
+        int rc = cosim_ring_send(&l->tx, buf, (uint32_t)len,
+                                 l->send_timeout_ms, link_gone, l);
+
+        return rc < 0 ? link_ring_failure(l, rc, &l->tx) : 0;
+    }
+    while (zmq_send(l->sock, buf, len, 0) < 0) {
+        if (errno != EINTR) {
+            return errno == EAGAIN ? COSIM_LINK_TIMEOUT : COSIM_LINK_FAILED;
+        }
+    }
+    return 0;
+}
+
+static int64_t monotonic_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t cosim_link_recv(CosimLink *l, void *buf, size_t size, int timeout_ms)
+{
+    int64_t deadline = timeout_ms < 0 ? -1
+                                      : monotonic_us() + timeout_ms * 1000LL;
+
+    if (l->shm) {
+        int64_t n = cosim_ring_recv(&l->rx, buf, size, timeout_ms, link_gone,
+                                    l);
+
+        return n < 0 ? link_ring_failure(l, n, &l->rx) : n;
+    }
+    for (;;) {
+        zmq_pollitem_t items[] = {
+            { .socket = l->sock, .events = ZMQ_POLLIN },
+            { .socket = l->monitor, .events = ZMQ_POLLIN },
+        };
+        long wait = -1;
+        int n;
+
+        if (deadline >= 0) {
+            int64_t left = deadline - monotonic_us();
+
+            if (left <= 0) {
+                return COSIM_LINK_TIMEOUT;
+            }
+            wait = (long)((left + 999) / 1000);
+        }
+        if (zmq_poll(items, 2, wait) < 0 && errno != EINTR) {
+            return COSIM_LINK_FAILED;
+        }
+        n = zmq_recv(l->sock, buf, size, ZMQ_DONTWAIT);
+        if (n >= 0) {
+            return n;
+        }
+        /* Messages first: a peer may answer, then go. */
+        if (items[1].revents && link_gone(l)) {
+            return COSIM_LINK_CLOSED;
+        }
+    }
+}
+
+void cosim_link_use_ring(CosimLink *l, CosimShm *shm, bool kiln)
+{
+    l->shm = shm;
+    cosim_shm_rings(shm, kiln, &l->tx, &l->rx);
+}
+
+bool cosim_link_on_ring(const CosimLink *l)
+{
+    return l->shm != NULL;
+}
+
+void cosim_link_close(CosimLink *l, int linger_ms)
+{
+    /*
+     * Monitoring stops first: an event the I/O thread sends to a monitor
+     * socket already closed is lost with its memory.
+     */
+    if (l->sock) {
+        zmq_socket_monitor(l->sock, NULL, 0);
+    }
+    if (l->monitor) {
+        zmq_close(l->monitor);
+        l->monitor = NULL;
+    }
+    if (l->sock) {
+        zmq_setsockopt(l->sock, ZMQ_LINGER, &linger_ms, sizeof(linger_ms));
+        zmq_close(l->sock);
+        l->sock = NULL;
+    }
+    cosim_shm_free(l->shm);
+    l->shm = NULL;
 }

@@ -1,7 +1,9 @@
 /*
  * Encoding and checking cosim messages (docs/cosim-protocol.md), shared by
  * kiln's bridge and libkiln-cosim so that a message is parsed in one place
- * and that place is fuzzed (tests/cosim/wire-test.c).
+ * and that place is fuzzed (tests/cosim/wire-test.c); and the link that
+ * carries them, so that which transport carries a message (ZeroMQ, or
+ * the shared-memory ring of shm-ring.h) is decided in one place too.
  *
  * The codec reads and writes the little-endian wire format byte by byte,
  * so it is right on any host.  cosim_wire_decode() accepts a message only
@@ -28,6 +30,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "shm-ring.h"
 
 /* The longest ERROR text; longer texts are cut when encoded. */
 #define COSIM_ERROR_TEXT_MAX 256
@@ -47,10 +50,13 @@ typedef struct CosimMsg {
         CosimDma dma;               /* DMA_READ, DMA_WRITE */
         CosimDmaResp dma_resp;      /* DMA_RESP */
         CosimSyncReply sync_reply;  /* SYNC_REPLY */
+        CosimShmOffer shm_offer;    /* SHM_OFFER */
+        CosimShmReply shm_reply;    /* SHM_REPLY */
     } u;
     /*
      * The bytes after the fixed payload: WRITE and DMA_WRITE data, RESP
-     * and DMA_RESP read data, ERROR text (not NUL-terminated).  Decoding
+     * and DMA_RESP read data, ERROR and SHM_REPLY text (not
+     * NUL-terminated).  Decoding
      * points into the buffer decoded; encoding copies from here.
      */
     const uint8_t *data;
@@ -82,5 +88,63 @@ size_t cosim_wire_encode(const CosimMsg *msg, void *buf);
  * sides use it to see a dead peer at once rather than at the timeout.
  */
 bool cosim_monitor_disconnected(void *monitor);
+
+/*
+ * One end of a link, kiln's or a model's.  ZeroMQ carries the messages
+ * until the two sides have agreed on the shared-memory ring
+ * (COSIM_CAP_SHM_RING); then the ring does, and the ZeroMQ socket stays
+ * open for its disconnect monitor, which is how a dead peer is seen on
+ * either transport:
+ *
+ *     CosimLink link;
+ *
+ *     sock = zmq_socket(ctx, ZMQ_PAIR); zmq_connect(sock, endpoint);
+ *     if (cosim_link_init(&link, ctx, sock, timeout_ms) < 0) ...
+ *     cosim_link_send(&link, buf, len);
+ *     n = cosim_link_recv(&link, buf, sizeof(buf), timeout_ms);
+ *     ...
+ *     cosim_link_close(&link, linger_ms);
+ */
+typedef struct CosimLink {
+    void *sock;                 /* the ZMQ_PAIR socket */
+    void *monitor;              /* its disconnect events */
+    int send_timeout_ms;        /* < 0: none */
+    bool gone;                  /* the monitor said the peer went away */
+    CosimShm *shm;              /* non-NULL once the ring carries messages */
+    CosimRing tx, rx;
+    char why[96];               /* what COSIM_LINK_CORRUPT found */
+} CosimLink;
+
+/* cosim_link_send() and cosim_link_recv() failures. */
+enum {
+    COSIM_LINK_TIMEOUT = -1,    /* recv: nothing came; send: no room */
+    COSIM_LINK_CLOSED = -2,     /* the peer went away */
+    COSIM_LINK_FAILED = -3,     /* ZeroMQ failed; errno says how */
+    COSIM_LINK_CORRUPT = -4,    /* the ring broke its rules; why says how */
+};
+
+/*
+ * Take SOCK (connected or bound; closed by cosim_link_close() from now
+ * on) and watch it for disconnects.  A send waits up to SEND_TIMEOUT_MS
+ * (< 0: no limit) for room.  0, or -1 with errno set.
+ */
+int cosim_link_init(CosimLink *l, void *ctx, void *sock, int send_timeout_ms);
+/* Send the LEN bytes at BUF as one message.  0, or a COSIM_LINK_ failure. */
+int cosim_link_send(CosimLink *l, const void *buf, size_t len);
+/*
+ * The next message into BUF (SIZE bytes), waiting up to TIMEOUT_MS (< 0:
+ * no limit): its length, which may exceed SIZE (the rest is cut, and
+ * cosim_wire_decode() then rejects the length); or a COSIM_LINK_ failure.
+ */
+int64_t cosim_link_recv(CosimLink *l, void *buf, size_t size, int timeout_ms);
+/*
+ * From now on the ring of SHM carries every message, KILN's end or the
+ * model's; the link owns SHM.
+ */
+void cosim_link_use_ring(CosimLink *l, CosimShm *shm, bool kiln);
+/* Whether the shared-memory ring carries the messages. */
+bool cosim_link_on_ring(const CosimLink *l);
+/* Close the socket (queued messages get LINGER_MS to leave) and the ring. */
+void cosim_link_close(CosimLink *l, int linger_ms);
 
 #endif

@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
 """Guest slowdown as a function of a cosim bridge's quantum-ns.
 
-usage: bench/cosim/quantum.py KILN TIMER_MODEL WORKLOAD_ELF [RUNS]
+usage: bench/cosim/quantum.py KILN BENCH_TIMER WORKLOAD_ELF [RUNS]
 
 Runs WORKLOAD_ELF (e.g. build/bench/intmix.elf) on the virt board alone,
 then on the virt board with one cosim bridge to the C reference timer
-(TIMER_MODEL, kiln-timer-model, over ipc://) for each quantum, RUNS times
-each (default 3), and prints the best wall time and the slowdown against
-the board without a bridge.  The workload never touches the timer, which
-announces no event of its own: the bridge SYNCs it once a quantum of
-virtual time, and that is the cost measured.
+(BENCH_TIMER, build/bench/cosim/cosim-bench-timer, over ipc://) for each
+quantum, RUNS times each (default 3), and prints the best wall times and
+the slowdowns against the board without a bridge, for three links:
+
+  shared memory   the default: the link on the shared-memory ring
+  event-driven    the same, the timer promising kiln that it is
+                  event-driven (cosim-bench-timer -e): no quantum SYNCs
+  ZeroMQ          the bridge's shared-memory = <0>
+
+The workload never touches the timer, which announces no event of its
+own: the bridge SYNCs it once a quantum of virtual time (unless it is
+event-driven), and that is the cost measured.
 """
 import os
 import subprocess
@@ -20,9 +27,15 @@ import time
 QUANTA_NS = [1000, 10000, 100000, 1000000]
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
+# name: (shared-memory property, the timer's arguments before the endpoint)
+LINKS = [
+    ('shared memory', 1, []),
+    ('event-driven', 1, ['-e']),
+    ('ZeroMQ', 0, []),
+]
 
 
-def board(path, endpoint, quantum):
+def board(path, endpoint, quantum, shm):
     with open(path, 'w') as f:
         f.write('/include/ "%s/dts/virt.dts"\n' % SOURCE_ROOT)
         if endpoint:
@@ -33,19 +46,22 @@ def board(path, endpoint, quantum):
                     '  interrupts = <32>;\n'
                     '  endpoint = "%s";\n'
                     '  quantum-ns = <0x0 %d>;\n'
-                    '}; }; };\n' % (endpoint, quantum))
+                    '  shared-memory = <%d>;\n'
+                    '}; }; };\n' % (endpoint, quantum, shm))
 
 
-def one_run(kiln, model, elf, quantum, d):
+def one_run(kiln, model, elf, quantum, d, link=None):
     dts = os.path.join(d, 'board.dts')
     proc = None
     endpoint = None
+    shm = 1
     if quantum:
+        _, shm, args = link
         endpoint = 'ipc://' + os.path.join(d, 'timer.sock')
-        proc = subprocess.Popen([model, endpoint], stdout=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen([model] + args + [endpoint],
+                                stdout=subprocess.PIPE, text=True)
         proc.stdout.readline()
-    board(dts, endpoint, quantum)
+    board(dts, endpoint, quantum, shm)
     start = time.perf_counter()
     out = subprocess.run([kiln, '-M', 'dt,dts=' + dts, '-bios', elf,
                           '-nographic'], stdout=subprocess.PIPE,
@@ -64,13 +80,22 @@ def main():
     kiln, model, elf = sys.argv[1:4]
     runs = int(sys.argv[4]) if len(sys.argv) > 4 else 3
     with tempfile.TemporaryDirectory() as d:
+        print('load average: %.2f %.2f %.2f' % os.getloadavg())
         base = min(one_run(kiln, model, elf, 0, d) for _ in range(runs))
-        print('| quantum-ns | wall time (best of %d) | slowdown |' % runs)
-        print('| --- | --- | --- |')
-        print('| no bridge | %.3f s | 1.00 |' % base)
+        print('| quantum-ns | ' +
+              ' | '.join('%s: wall time | slowdown' % name
+                         for name, _, _ in LINKS) + ' |')
+        print('| --- |' + ' --- | --- |' * len(LINKS))
+        print('| no bridge |' + (' %.3f s | 1.00 |' % base) * len(LINKS))
         for q in QUANTA_NS:
-            wall = min(one_run(kiln, model, elf, q, d) for _ in range(runs))
-            print('| %d | %.3f s | %.2f |' % (q, wall, wall / base))
+            cells = []
+            for link in LINKS:
+                wall = min(one_run(kiln, model, elf, q, d, link)
+                           for _ in range(runs))
+                cells.append('%.3f s | %.2f' % (wall, wall / base))
+            print('| %d | %s |' % (q, ' | '.join(cells)))
+            sys.stdout.flush()
+        print('load average: %.2f %.2f %.2f' % os.getloadavg())
 
 
 if __name__ == '__main__':

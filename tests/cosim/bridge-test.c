@@ -10,6 +10,11 @@
  * message, and failing on a hole; posted writes under a model's
  * lookahead, with an event they schedule delivered on time, and one that
  * breaks the lookahead delivered late, stopped early and counted.
+ *
+ * Each of them three times: on the shared-memory ring (kiln's and the
+ * model's default), with the bridge's shared-memory property off, and
+ * with a model that declines the ring; every bridge checks which link it
+ * ended up on, and that the ring's name is gone once the link is up.
  */
 #include "kiln/board.h"
 #include "kiln/clock.h"
@@ -21,6 +26,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TIMER       0x40000000
 #define COPY        0x40001000
@@ -175,6 +181,16 @@ static const CosimChannelOps event_ops = {
 
 #define EVENT_LOOKAHEAD_NS 500
 
+/* Who offers and who takes the shared-memory ring, in the running test. */
+typedef struct Setup {
+    bool kiln_ring;         /* the bridge's shared-memory property */
+    bool model_ring;        /* cosim_model_set_shared_memory() */
+    bool event_driven;      /* cosim_model_set_event_driven() */
+    uint64_t quantum_ns;    /* the bridge's quantum-ns; 0: its default */
+} Setup;
+
+static Setup setup;
+
 /* --- the model side: one thread per link --- */
 
 typedef struct ModelThread {
@@ -208,6 +224,8 @@ static ModelThread *model_timer_copy(const char *ep)
     ModelThread *mt = g_new0(ModelThread, 1);
 
     mt->link = cosim_model_new_ctx(cosim_zmq_context(), ep, "timer+copy");
+    cosim_model_set_shared_memory(mt->link, setup.model_ring);
+    cosim_model_set_event_driven(mt->link, setup.event_driven);
     timer_model_init(&mt->timer, mt->link, 0, TIMER_DELAY_NS);
     mt->copy.link = mt->link;
     g_assert_cmpint(cosim_model_add_channel(mt->link, 0, &timer_model_ops,
@@ -223,6 +241,7 @@ static ModelThread *model_events(const char *ep)
     ModelThread *mt = g_new0(ModelThread, 1);
 
     mt->link = cosim_model_new_ctx(cosim_zmq_context(), ep, "events");
+    cosim_model_set_shared_memory(mt->link, setup.model_ring);
     mt->events = (EventModel){ .link = mt->link,
                                .event_at = COSIM_TIME_NEVER };
     cosim_model_set_lookahead(mt->link, EVENT_LOOKAHEAD_NS);
@@ -296,6 +315,21 @@ static void board_free(Machine *m)
     current_machine = NULL;
 }
 
+/* The shared-memory objects this process has made that are still named. */
+static unsigned shm_names_left(void)
+{
+    g_autofree char *prefix = g_strdup_printf("kiln-cosim-%ld-",
+                                              (long)getpid());
+    g_autoptr(GDir) d = g_dir_open("/dev/shm", 0, NULL);
+    const char *name;
+    unsigned n = 0;
+
+    while (d && (name = g_dir_read_name(d))) {
+        n += g_str_has_prefix(name, prefix);
+    }
+    return n;
+}
+
 /*
  * A bridge at BASE with WINDOWS windows of 0x1000 and as many lines (line
  * i recorded as lines.level[FIRST_LINE + i]), on EP, realized and reset.
@@ -314,8 +348,16 @@ static Device *bridge_add(Machine *m, hwaddr base, unsigned windows,
     for (unsigned i = 0; i < windows; i++) {
         regs[i] = (DeviceReg){ .base = base + 0x1000 * i, .size = 0x1000 };
     }
+    g_autofree char *link = NULL;
+
     g_assert_true(device_set_prop_string(dev, "endpoint", ep, &err));
     g_assert_true(device_set_prop_uint(dev, "timeout-ms", 5000, &err));
+    g_assert_true(device_set_prop_bool(dev, "shared-memory", setup.kiln_ring,
+                                       &err));
+    if (setup.quantum_ns) {
+        g_assert_true(device_set_prop_uint(dev, "quantum-ns", setup.quantum_ns,
+                                           &err));
+    }
     if (trace) {
         g_assert_true(device_set_prop_string(dev, "kiln,trace", trace, &err));
     }
@@ -324,6 +366,11 @@ static Device *bridge_add(Machine *m, hwaddr base, unsigned windows,
     if (!device_realize(dev, &err)) {
         g_error("realize: %s", err->message);
     }
+    link = device_prop_format(dev, device_find_prop(dev, "link"));
+    g_assert_cmpstr(link, ==, setup.kiln_ring && setup.model_ring
+                              ? "shared-memory" : "zeromq");
+    /* Taken or declined, the object's name is gone: nothing is left. */
+    g_assert_cmpuint(shm_names_left(), ==, 0);
     for (unsigned i = 0; i < windows; i++) {
         g_assert_true(region_add(m->sysmem, regs[i].base, dev->regs[i].mr,
                                  &err));
@@ -552,15 +599,134 @@ static void test_late(void)
     g_rmdir(dir);
 }
 
+/*
+ * An event-driven model is SYNCed at its announced events only, not every
+ * quantum: with a quantum of 100 ns, the timer's matches (one-shot, then
+ * periodic) still raise the line at their exact ns, and the only SYNCs
+ * are those at the matches.  Without the promise, the same run SYNCs
+ * every quantum.
+ */
+static void test_event_driven(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *dir = g_dir_make_tmp("kiln-cosim-XXXXXX", &err);
+    g_autofree char *trace_path = g_build_filename(dir, "trace.txt", NULL);
+
+    setup.quantum_ns = 100;
+    for (int driven = 1; driven >= 0; driven--) {
+        g_autofree char *ep = g_strdup_printf("inproc://event-driven-%d",
+                                              driven);
+        g_autofree char *trace = NULL;
+        g_auto(GStrv) lines_of = NULL;
+        unsigned syncs = 0;
+        Machine *m;
+        ModelThread *mt;
+
+        setup.event_driven = driven;
+        m = board_new();
+        mt = model_timer_copy(ep);
+        bridge_add(m, TIMER, 2, 0, ep, trace_path);
+        clock_advance_to(1000);
+        wr32(m, TIMER + TIMER_LOAD, 100);
+        wr32(m, TIMER + TIMER_CTRL, TIMER_CTRL_EN | TIMER_CTRL_IE);
+        /* One-shot: the match at 1000 + 100 * 10 ns, not a ns before. */
+        for (int64_t t = 1001; t <= 2000; t++) {
+            clock_advance_to(t);
+            g_assert_cmpint(lines.level[0], ==, t == 2000);
+        }
+        g_assert_cmpint(lines.when[0], ==, 2000);
+        wr32(m, TIMER + TIMER_STATUS, TIMER_STATUS_MATCH);
+        /* Restarted, periodic, at 2500: matches at 3500 and 4500. */
+        clock_advance_to(2500);
+        wr32(m, TIMER + TIMER_CTRL, 0);
+        wr32(m, TIMER + TIMER_CTRL,
+             TIMER_CTRL_EN | TIMER_CTRL_IE | TIMER_CTRL_PERIODIC);
+        for (int64_t t = 2501; t <= 4500; t++) {
+            clock_advance_to(t);
+            g_assert_cmpint(lines.level[0], ==, t == 3500 || t == 4500);
+            if (lines.level[0]) {
+                g_assert_cmpint(lines.when[0], ==, t);
+                wr32(m, TIMER + TIMER_STATUS, TIMER_STATUS_MATCH);
+            }
+        }
+        board_free(m);
+        model_join(mt);
+
+        g_assert_true(g_file_get_contents(trace_path, &trace, NULL, NULL));
+        lines_of = g_strsplit(trace, "\n", -1);
+        for (size_t i = 0; lines_of[i]; i++) {
+            syncs += strstr(lines_of[i], " SYNC ") != NULL;
+        }
+        if (driven) {
+            /*
+             * At each match; a raised line stays up whatever the timer
+             * does, so its next event comes with the RESP that clears it.
+             */
+            g_assert_cmpuint(syncs, ==, 3);
+            g_assert_nonnull(strstr(trace, "2000 SYNC reached 2000 next "
+                                           "never\n"));
+            g_assert_nonnull(strstr(trace, "3500 SYNC reached 3500 next "
+                                           "never\n"));
+            g_assert_nonnull(strstr(trace, "4500 SYNC reached 4500 next "
+                                           "never\n"));
+        } else {
+            /* One a quantum, from 1000 ns to 4500 ns. */
+            g_assert_cmpuint(syncs, >=, 30);
+        }
+        g_unlink(trace_path);
+    }
+    g_rmdir(dir);
+}
+
+typedef struct Case {
+    Setup setup;
+    void (*fn)(void);
+} Case;
+
+static void run_case(gconstpointer data)
+{
+    const Case *c = data;
+
+    setup = c->setup;
+    c->fn();
+}
+
 int main(int argc, char **argv)
 {
+    static const struct {
+        const char *prefix;
+        Setup setup;
+    } setups[] = {
+        { "/cosim/bridge/", { .kiln_ring = true, .model_ring = true } },
+        { "/cosim/bridge/zeromq/", { .kiln_ring = false, .model_ring = true } },
+        { "/cosim/bridge/model-declines/",
+          { .kiln_ring = true, .model_ring = false } },
+    };
+    static const struct {
+        const char *name;
+        void (*fn)(void);
+    } tests[] = {
+        { "timer-inproc", test_timer_inproc },
+        { "delay-charged", test_delay_charged },
+        { "bus-error", test_bus_error },
+        { "dma", test_dma },
+        { "posted", test_posted },
+        { "late", test_late },
+        { "event-driven", test_event_driven },
+    };
+    static Case cases[G_N_ELEMENTS(setups) * G_N_ELEMENTS(tests)];
+
     g_test_init(&argc, &argv, NULL);
     log_set_program_name("bridge-test");
-    g_test_add_func("/cosim/bridge/timer-inproc", test_timer_inproc);
-    g_test_add_func("/cosim/bridge/delay-charged", test_delay_charged);
-    g_test_add_func("/cosim/bridge/bus-error", test_bus_error);
-    g_test_add_func("/cosim/bridge/dma", test_dma);
-    g_test_add_func("/cosim/bridge/posted", test_posted);
-    g_test_add_func("/cosim/bridge/late", test_late);
+    for (size_t i = 0; i < G_N_ELEMENTS(setups); i++) {
+        for (size_t j = 0; j < G_N_ELEMENTS(tests); j++) {
+            Case *c = &cases[i * G_N_ELEMENTS(tests) + j];
+            g_autofree char *path = g_strconcat(setups[i].prefix,
+                                                tests[j].name, NULL);
+
+            *c = (Case){ setups[i].setup, tests[j].fn };
+            g_test_add_data_func(path, c, run_case);
+        }
+    }
     return g_test_run();
 }

@@ -4,13 +4,16 @@
  * registers read and write through the bridge, and its interrupt reaches
  * the board at the exact virtual nanosecond of the match - one ns before,
  * the line is low.  The model runs as a process of its own, on ipc:// and
- * on tcp:// alike; boards with several bridges and several channels on a
- * link; RESET and BYE; the quantum's SYNCs in the transaction trace.
+ * on tcp:// alike, over the shared-memory ring (which a model on the same
+ * host takes, on either) and over ZeroMQ alone; boards with several
+ * bridges and several channels on a link; RESET and BYE; the quantum's
+ * SYNCs in the transaction trace.
  */
 #include "cosim-util.h"
 #include "libqtest.h"
 
 #include <glib/gstdio.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -99,18 +102,39 @@ static void rig_end(Rig *rig)
     g_free(rig->trace);
 }
 
+/* What carries the messages of the bridge at PATH: QMP qom-get "link". */
+static char *bridge_link(QTestState *s, const char *path)
+{
+    JsonNode *v = qtest_qmp_assert_success_ref(s, "{'execute': 'qom-get', "
+        "'arguments': {'path': '%s', 'property': 'link'}}", path);
+    char *link = g_strdup(json_node_get_string(v));
+
+    json_node_unref(v);
+    return link;
+}
+
+/* A transport, and whether the bridge may offer its ring. */
+typedef struct Link {
+    const char *transport;
+    bool ring;
+} Link;
+
 /*
  * A datasheet's sequence: LOAD, CTRL = EN | IE, then the match LOAD * 10
  * ns after the CTRL write - no earlier by one ns.
  */
 static void test_match_time(gconstpointer data)
 {
-    const char *transport = data;
+    const Link *l = data;
+    g_autofree char *link = NULL;
     QTestState *s;
     Rig rig;
 
-    rig_start(&rig, transport, NULL);
+    rig_start(&rig, l->transport,
+              l->ring ? NULL : "\t\t\tshared-memory = <0>;\n");
     s = rig.qts;
+    link = bridge_link(s, BRIDGE_PATH);
+    g_assert_cmpstr(link, ==, l->ring ? "shared-memory" : "zeromq");
     qtest_irq_intercept_out(s, BRIDGE_PATH);
 
     g_assert_cmphex(qtest_readl(s, TIMER0 + CTRL), ==, 0);
@@ -223,6 +247,13 @@ static void test_two_bridges(void)
     rig.board = cosim_board(rig.dir, "board.dts", nodes);
     rig.qts = s = qtest_initf("-M dt,dts=%s", rig.board);
     qtest_irq_intercept_in(s, PLIC_PATH);
+    /* Both models are on this host: both links moved to the ring. */
+    for (unsigned i = 0; i < 2; i++) {
+        g_autofree char *link = bridge_link(
+            s, i ? "/machine/soc/bridge@40010000" : BRIDGE_PATH);
+
+        g_assert_cmpstr(link, ==, "shared-memory");
+    }
 
     qtest_writel(s, TIMER0 + LOAD, 30);
     qtest_writel(s, TIMER1 + LOAD, 20);
@@ -302,8 +333,18 @@ static void test_quantum(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_data_func("/cosim/timer/match-time/ipc", "ipc", test_match_time);
-    g_test_add_data_func("/cosim/timer/match-time/tcp", "tcp", test_match_time);
+    static const Link links[] = {
+        { "ipc", true }, { "tcp", true }, { "ipc", false }, { "tcp", false },
+    };
+
+    g_test_add_data_func("/cosim/timer/match-time/ipc", &links[0],
+                         test_match_time);
+    g_test_add_data_func("/cosim/timer/match-time/tcp", &links[1],
+                         test_match_time);
+    g_test_add_data_func("/cosim/timer/match-time/ipc-zeromq", &links[2],
+                         test_match_time);
+    g_test_add_data_func("/cosim/timer/match-time/tcp-zeromq", &links[3],
+                         test_match_time);
     g_test_add_func("/cosim/timer/periodic", test_periodic);
     g_test_add_func("/cosim/timer/plic-wiring", test_plic_wiring);
     g_test_add_func("/cosim/timer/two-bridges", test_two_bridges);

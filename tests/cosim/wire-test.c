@@ -12,6 +12,11 @@
 
 #include "wire.h"
 
+/* The message types, first to last. */
+#define FIRST_TYPE COSIM_HELLO
+#define LAST_TYPE COSIM_SHM_REPLY
+#define NTYPES (LAST_TYPE - FIRST_TYPE + 1)
+
 /* xorshift64*: the same stream on every host and every run. */
 static uint64_t rng_state;
 
@@ -103,6 +108,18 @@ static CosimMsg random_valid(unsigned type, uint8_t *data)
         m.data = data;
         m.data_len = rng_below(COSIM_ERROR_TEXT_MAX + 1);
         break;
+    case COSIM_SHM_OFFER:
+        m.u.shm_offer = (CosimShmOffer){ .nonce = rng(), .size = rng() };
+        /* Any bytes, terminated somewhere in the field. */
+        memcpy(m.u.shm_offer.name, data, COSIM_SHM_NAME_LEN);
+        m.u.shm_offer.name[rng_below(COSIM_SHM_NAME_LEN)] = '\0';
+        break;
+    case COSIM_SHM_REPLY:
+        m.u.shm_reply = (CosimShmReply){ .accepted = rng_below(2),
+                                         .reserved = (uint32_t)rng() };
+        m.data = data;
+        m.data_len = rng_below(COSIM_ERROR_TEXT_MAX + 1);
+        break;
     default:
         break;
     }
@@ -130,7 +147,7 @@ static void test_roundtrip(void)
 {
     rng_state = 0x1234567887654321ull;
     for (unsigned n = 0; n < 20000; n++) {
-        unsigned type = COSIM_HELLO + n % (COSIM_ERROR - COSIM_HELLO + 1);
+        unsigned type = FIRST_TYPE + n % NTYPES;
         uint8_t data[COSIM_MAX_DATA];
         uint8_t buf[COSIM_WIRE_MAX];
         char why[COSIM_WIRE_ERR_LEN];
@@ -214,8 +231,8 @@ static void test_malformed(void)
     }
     len = raw_msg(buf, 0, 0);
     expect_reject(buf, len, "unknown message type 0");
-    len = raw_msg(buf, COSIM_ERROR + 1, 0);
-    expect_reject(buf, len, "unknown message type 14");
+    len = raw_msg(buf, LAST_TYPE + 1, 0);
+    expect_reject(buf, len, "unknown message type 16");
     len = raw_msg(buf, 0xffff, 0);
     expect_reject(buf, len, "unknown message type 65535");
     len = raw_msg(buf, COSIM_BYE, 0);
@@ -229,7 +246,7 @@ static void test_malformed(void)
     /* Each fixed-size type, one byte short and one byte long. */
     static const unsigned fixed_types[] = {
         COSIM_READ, COSIM_IRQ, COSIM_DMA_READ, COSIM_SYNC, COSIM_SYNC_REPLY,
-        COSIM_RESET, COSIM_BYE, COSIM_HELLO,
+        COSIM_RESET, COSIM_BYE, COSIM_HELLO, COSIM_SHM_OFFER,
     };
     for (size_t i = 0; i < G_N_ELEMENTS(fixed_types); i++) {
         len = valid_msg(buf, fixed_types[i]);
@@ -285,6 +302,17 @@ static void test_malformed(void)
     expect_reject(buf, len, "longer than any message");
     len = raw_msg(buf, COSIM_ERROR, COSIM_ERROR_TEXT_MAX + 1);
     expect_reject(buf, len, "ERROR payload is 257 bytes");
+    len = raw_msg(buf, COSIM_SHM_REPLY,
+                  sizeof(CosimShmReply) + COSIM_ERROR_TEXT_MAX + 1);
+    expect_reject(buf, len, "SHM_REPLY payload is 265 bytes");
+
+    /* The shared-memory handshake's own fields. */
+    len = valid_msg(buf, COSIM_SHM_OFFER);
+    memset(buf + 24 + 16, 'x', COSIM_SHM_NAME_LEN);
+    expect_reject(buf, len, "SHM_OFFER name is not terminated");
+    len = valid_msg(buf, COSIM_SHM_REPLY);
+    put32(buf + 24, 2);
+    expect_reject(buf, len, "SHM_REPLY with accepted 2");
 }
 
 /*
@@ -354,7 +382,7 @@ static void test_fuzz(void)
         }
         /* Half of them with a plausible type, so they get past the header. */
         if (len >= 2 && (n & 1)) {
-            buf[0] = (uint8_t)(1 + rng_below(COSIM_ERROR));
+            buf[0] = (uint8_t)(FIRST_TYPE + rng_below(NTYPES));
             buf[1] = 0;
         }
         check_fuzzed(buf, len, &accepted);
@@ -363,7 +391,7 @@ static void test_fuzz(void)
     /* Mutations of valid messages: bit flips, cuts, growth, field pokes. */
     for (unsigned n = 0; n < 200000; n++) {
         uint8_t buf[COSIM_WIRE_MAX + 32];
-        size_t len = valid_msg(buf, COSIM_HELLO + n % COSIM_ERROR);
+        size_t len = valid_msg(buf, FIRST_TYPE + n % NTYPES);
         unsigned edits = 1 + rng_below(4);
 
         for (unsigned e = 0; e < edits; e++) {
