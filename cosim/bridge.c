@@ -36,7 +36,11 @@
  *  7. A WRITE is posted only when the model offers a lookahead; the timer
  *     then also holds the SYNC due lookahead after it.  A model without
  *     lookahead gets every WRITE with NEED_ACK: a posted write could
- *     change its outputs at once, out of kiln's sight.
+ *     change its outputs at once, out of kiln's sight.  On ZeroMQ, to a
+ *     model that takes batches, posted WRITEs wait in the link and leave
+ *     together with the next message kiln sends.  None is seen late: the
+ *     model moves only when a message of kiln lets it, and every such
+ *     message leaves after them (the spec's "Batches").
  *  8. DMA requests that come while the bridge waits are served from the
  *     board's address space, so they reach RAM and devices alike.
  *
@@ -71,7 +75,7 @@
 /* What kiln offers; what holds is what the model offers too. */
 #define BRIDGE_CAPS (COSIM_CAP_POSTED_WRITES | COSIM_CAP_DMA | \
                      COSIM_CAP_NEXT_EVENT | COSIM_CAP_BURST | \
-                     COSIM_CAP_EVENT_DRIVEN)
+                     COSIM_CAP_EVENT_DRIVEN | COSIM_CAP_BATCH)
 /* How long an exiting bridge lets its BYE take to leave, at most. */
 #define BRIDGE_BYE_LINGER_MS 1000
 /*
@@ -193,12 +197,18 @@ static void trace_time(FILE *f, uint64_t t)
     }
 }
 
-static char *bridge_send(CosimBridge *s, const CosimMsg *m)
+/*
+ * Send M; with POST, it may wait in the link for the next message (a
+ * posted WRITE).  NULL, or what went wrong.
+ */
+static char *bridge_transmit(CosimBridge *s, const CosimMsg *m, bool post)
 {
     uint8_t buf[COSIM_WIRE_MAX];
     const char *name = cosim_wire_type_name(m->hdr.type);
+    size_t len = cosim_wire_encode(m, buf);
 
-    switch (cosim_link_send(&s->link, buf, cosim_wire_encode(m, buf))) {
+    switch (post ? cosim_link_post(&s->link, buf, len)
+                 : cosim_link_send(&s->link, buf, len)) {
     case 0:
         return NULL;
     case COSIM_LINK_TIMEOUT:
@@ -214,6 +224,11 @@ static char *bridge_send(CosimBridge *s, const CosimMsg *m)
         return g_strdup_printf("cannot send %s: %s", name,
                                zmq_strerror(errno));
     }
+}
+
+static char *bridge_send(CosimBridge *s, const CosimMsg *m)
+{
+    return bridge_transmit(s, m, false);
 }
 
 
@@ -583,7 +598,7 @@ static void bridge_write(void *opaque, hwaddr offset, uint64_t value,
                 posted ? " posted" : "");
     }
     if (posted) {
-        err = bridge_send(s, &m);
+        err = bridge_transmit(s, &m, true);
         if (err) {
             bridge_fatal(s, win->channel, err);
         }
@@ -716,6 +731,7 @@ static char *bridge_hello(CosimBridge *s)
     }
     s->caps = m.u.hello.capabilities & reply.u.hello.capabilities;
     s->lookahead_ns = reply.u.hello.lookahead_ns;
+    cosim_link_set_batching(&s->link, s->caps & COSIM_CAP_BATCH);
     /* Its events are all it needs only if it tells them. */
     s->event_driven = (s->caps & COSIM_CAP_EVENT_DRIVEN) &&
                       (s->caps & COSIM_CAP_NEXT_EVENT);
@@ -864,8 +880,15 @@ static void bridge_finalize(Device *dev)
         .hdr = { .type = COSIM_BYE, .timestamp = (uint64_t)clock_now() },
     };
 
-    /* A model that has gone cannot take it; leaving is all that is left. */
+    /*
+     * A model that has gone cannot take it; leaving is all that is left.
+     * Posted writes still in the link go before it.
+     */
     g_free(bridge_send(s, &bye));
+    log_mask(LOG_COSIM, "cosim %s: sent %" PRIu64 " messages in %" PRIu64
+             " transfers, received %" PRIu64 " in %" PRIu64 "\n", s->dev.path,
+             s->link.msgs_out, s->link.transfers_out, s->link.msgs_in,
+             s->link.transfers_in);
     bridge_close(s);
 }
 

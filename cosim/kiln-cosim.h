@@ -87,6 +87,18 @@ int cosim_model_shared_memory(const CosimModel *m);
  * cosim_model_connect.
  */
 void cosim_model_set_event_driven(CosimModel *m, int enable);
+/*
+ * Whether to take several messages in one ZeroMQ message (ENABLE 1, the
+ * default: COSIM_CAP_BATCH, which makes kiln's posted writes several
+ * times cheaper) or one each (0).  Before cosim_model_connect.
+ */
+void cosim_model_set_batching(CosimModel *m, int enable);
+/*
+ * The messages received from kiln so far, and the transfers (ZeroMQ
+ * messages, or ring slots) that carried them: fewer when batched.
+ */
+void cosim_model_received(const CosimModel *m, uint64_t *messages,
+                          uint64_t *transfers);
 
 /*
  * Bind the endpoint now (cosim_model_connect binds it when this was not

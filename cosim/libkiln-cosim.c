@@ -26,7 +26,9 @@
  * has offered its shared-memory ring after the HELLOs and this side could
  * open it, on the ring; the monitor keeps watching the ZeroMQ socket
  * either way.  KILN_COSIM_SHM=0 in the environment (or
- * cosim_model_set_shared_memory) keeps a model on ZeroMQ.
+ * cosim_model_set_shared_memory) keeps a model on ZeroMQ.  There, with
+ * COSIM_CAP_BATCH, kiln's posted writes come several to a ZeroMQ
+ * message, and the model's IRQs leave with the answer that follows them.
  */
 #include "kiln-cosim.h"
 #include "wire.h"
@@ -54,6 +56,7 @@ struct CosimModel {
     CosimLink link;
     bool shared_memory;             /* take kiln's ring when offered */
     bool event_driven;              /* announce COSIM_CAP_EVENT_DRIVEN */
+    bool batching;                  /* announce COSIM_CAP_BATCH */
     char *endpoint;
     char name[COSIM_NAME_LEN];
     ModelChannel chan[COSIM_MAX_CHANNELS];
@@ -100,6 +103,7 @@ CosimModel *cosim_model_new_ctx(void *zmq_ctx, const char *endpoint,
     m->endpoint = strdup(endpoint);
     strncpy(m->name, name ? name : "", sizeof(m->name) - 1);
     m->timeout_ms = MODEL_DEFAULT_TIMEOUT_MS;
+    m->batching = true;
     /* A switch for any model program, without touching its code. */
     shm = getenv("KILN_COSIM_SHM");
     m->shared_memory = !shm || strcmp(shm, "0") != 0;
@@ -127,10 +131,16 @@ CosimModel *cosim_model_new(const char *endpoint, const char *name)
     return m;
 }
 
-static int model_send(CosimModel *m, const CosimMsg *msg)
+/*
+ * Send MSG; with POST, it may wait in the link for the next message (an
+ * IRQ, which the RESP or SYNC_REPLY that ends the op follows).
+ */
+static int model_transmit(CosimModel *m, const CosimMsg *msg, bool post)
 {
     uint8_t buf[COSIM_WIRE_MAX];
-    int r = cosim_link_send(&m->link, buf, cosim_wire_encode(msg, buf));
+    size_t len = cosim_wire_encode(msg, buf);
+    int r = post ? cosim_link_post(&m->link, buf, len)
+                 : cosim_link_send(&m->link, buf, len);
 
     if (r == 0) {
         return 0;
@@ -143,6 +153,11 @@ static int model_send(CosimModel *m, const CosimMsg *msg)
                     : zmq_strerror(errno));
     m->failed = true;
     return -1;
+}
+
+static int model_send(CosimModel *m, const CosimMsg *msg)
+{
+    return model_transmit(m, msg, false);
 }
 
 /* Tell kiln why the link ends (ERROR), with the same text kept locally. */
@@ -224,6 +239,18 @@ int cosim_model_shared_memory(const CosimModel *m)
 void cosim_model_set_event_driven(CosimModel *m, int enable)
 {
     m->event_driven = enable != 0;
+}
+
+void cosim_model_set_batching(CosimModel *m, int enable)
+{
+    m->batching = enable != 0;
+}
+
+void cosim_model_received(const CosimModel *m, uint64_t *messages,
+                          uint64_t *transfers)
+{
+    *messages = m->link.msgs_in;
+    *transfers = m->link.transfers_in;
 }
 
 const char *cosim_model_error(const CosimModel *m)
@@ -568,6 +595,9 @@ int cosim_model_connect(CosimModel *m, int timeout_ms)
     if (m->shared_memory) {
         caps |= COSIM_CAP_SHM_RING;
     }
+    if (m->batching) {
+        caps |= COSIM_CAP_BATCH;
+    }
     m->caps = caps & hello.u.hello.capabilities;
     m->quantum_ns = hello.u.hello.quantum_ns;
     m->now = hello.hdr.timestamp;
@@ -579,6 +609,8 @@ int cosim_model_connect(CosimModel *m, int timeout_ms)
     if (model_send(m, &reply) < 0) {
         return -1;
     }
+    /* From kiln's next message on, which kiln sends once it has this HELLO. */
+    cosim_link_set_batching(&m->link, m->caps & COSIM_CAP_BATCH);
     /* kiln sends its offer at once: the link's timeout is enough for it. */
     if ((m->caps & COSIM_CAP_SHM_RING) &&
         model_take_ring(m, m->timeout_ms) < 0) {
@@ -653,7 +685,7 @@ int cosim_model_set_irq(CosimModel *m, unsigned line, int level)
         return -1;
     }
     m->outputs_changed = true;
-    return model_send(m, &msg);
+    return model_transmit(m, &msg, true);
 }
 
 /* One DMA request of at most COSIM_MAX_DATA bytes, and its answer. */

@@ -6,7 +6,9 @@
  *
  * Every message is one ZeroMQ message (or, once a same-host pair has
  * negotiated it, one slot of the shared-memory ring below): a CosimHeader
- * followed by header.length bytes of payload.  All fields are
+ * followed by header.length bytes of payload.  Between peers that both
+ * have COSIM_CAP_BATCH, one ZeroMQ message may carry several of them
+ * back to back (at most COSIM_BATCH_MAX bytes).  All fields are
  * little-endian; the
  * structs below are laid out without padding surprises (checked with
  * _Static_assert), so a little-endian host may send them as they are and
@@ -25,6 +27,7 @@
 #define COSIM_MAX_CHANNELS 64
 #define COSIM_NAME_LEN 32
 #define COSIM_TIME_NEVER UINT64_MAX     /* "no event scheduled" */
+#define COSIM_BATCH_MAX 4096            /* bytes in one batch (COSIM_CAP_BATCH) */
 
 typedef enum CosimType {
     COSIM_HELLO = 1,        /* both: version, capabilities, channels */
@@ -58,6 +61,7 @@ enum {
     COSIM_CAP_BURST = 1u << 3,          /* accesses longer than 8 bytes */
     COSIM_CAP_SHM_RING = 1u << 4,       /* SHM_OFFER follows the HELLOs */
     COSIM_CAP_EVENT_DRIVEN = 1u << 5,   /* model: SYNC me only at next_event */
+    COSIM_CAP_BATCH = 1u << 6,          /* a ZeroMQ message may carry several */
 };
 
 /* RESP / DMA_RESP status */

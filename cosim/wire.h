@@ -75,6 +75,16 @@ int cosim_wire_decode(const void *buf, size_t len, CosimMsg *msg, char *err,
                       size_t err_size);
 
 /*
+ * The length of the first message in the LEN bytes at BUF, a batch of
+ * messages back to back (COSIM_CAP_BATCH): its header and header.length
+ * bytes of payload; or all LEN bytes when they hold less than that (a
+ * truncated header, a length running past the end), so that
+ * cosim_wire_decode() judges them as it judges one message that came
+ * alone.  The rest of the batch begins where the first ends.
+ */
+size_t cosim_wire_split(const void *buf, size_t len);
+
+/*
  * Encode MSG into BUF (COSIM_WIRE_MAX bytes) and return the length.
  * hdr.length is computed; the fixed payload is the one of hdr.type.  The
  * caller keeps data_len within COSIM_MAX_DATA (ERROR text within
@@ -104,6 +114,17 @@ bool cosim_monitor_disconnected(void *monitor);
  *     n = cosim_link_recv(&link, buf, sizeof(buf), timeout_ms);
  *     ...
  *     cosim_link_close(&link, linger_ms);
+ *
+ * Batches (COSIM_CAP_BATCH): once both HELLOs carry the capability, each
+ * side calls cosim_link_set_batching().  Then, on ZeroMQ, a message sent
+ * with cosim_link_post() (a posted WRITE, an IRQ) waits in a buffer of
+ * COSIM_BATCH_MAX bytes, and leaves with the next message sent with
+ * cosim_link_send() (in the same ZeroMQ message), before the link
+ * waits for anything (cosim_link_recv), when the buffer is full, at
+ * cosim_link_flush() and when the link closes; and a ZeroMQ message
+ * received is handed out one message at a time.  Messages keep their
+ * order either way: a batch is just their concatenation.  On the ring
+ * every message has a slot of its own, as before.
  */
 typedef struct CosimLink {
     void *sock;                 /* the ZMQ_PAIR socket */
@@ -113,6 +134,13 @@ typedef struct CosimLink {
     CosimShm *shm;              /* non-NULL once the ring carries messages */
     CosimRing tx, rx;
     char why[96];               /* what COSIM_LINK_CORRUPT found */
+    bool batch;                 /* the peer takes batches, and sends them */
+    uint32_t tx_len;            /* bytes waiting in tx_batch */
+    uint32_t rx_len, rx_off;    /* the batch in rx_batch, and how far read */
+    /* Messages each way, and the ZeroMQ messages or slots that carried them. */
+    uint64_t msgs_out, transfers_out, msgs_in, transfers_in;
+    uint8_t tx_batch[COSIM_BATCH_MAX];
+    uint8_t rx_batch[COSIM_BATCH_MAX];
 } CosimLink;
 
 /* cosim_link_send() and cosim_link_recv() failures. */
@@ -129,22 +157,45 @@ enum {
  * (< 0: no limit) for room.  0, or -1 with errno set.
  */
 int cosim_link_init(CosimLink *l, void *ctx, void *sock, int send_timeout_ms);
-/* Send the LEN bytes at BUF as one message.  0, or a COSIM_LINK_ failure. */
+/*
+ * Send the LEN bytes at BUF as one message, now: after (and, when it
+ * fits, together with) whatever waits from cosim_link_post().  0, or a
+ * COSIM_LINK_ failure.
+ */
 int cosim_link_send(CosimLink *l, const void *buf, size_t len);
 /*
+ * Send the LEN bytes at BUF as one message that may wait for the next
+ * one: a message nobody waits for.  Batching off, or on the ring, the
+ * same as cosim_link_send().  0, or a COSIM_LINK_ failure (of sending
+ * what waited, when the buffer was full).
+ */
+int cosim_link_post(CosimLink *l, const void *buf, size_t len);
+/* Send what waits from cosim_link_post(), if anything.  0, or a failure. */
+int cosim_link_flush(CosimLink *l);
+/*
+ * Whether both sides have COSIM_CAP_BATCH: from the end of the HELLOs
+ * on, for the rest of the link.
+ */
+void cosim_link_set_batching(CosimLink *l, bool on);
+/*
  * The next message into BUF (SIZE bytes), waiting up to TIMEOUT_MS (< 0:
- * no limit): its length, which may exceed SIZE (the rest is cut, and
- * cosim_wire_decode() then rejects the length); or a COSIM_LINK_ failure.
+ * no limit), once what waits to be sent has gone: its length, which may
+ * exceed SIZE (the rest is cut, and cosim_wire_decode() then rejects the
+ * length); or a COSIM_LINK_ failure.
  */
 int64_t cosim_link_recv(CosimLink *l, void *buf, size_t size, int timeout_ms);
 /*
  * From now on the ring of SHM carries every message, KILN's end or the
- * model's; the link owns SHM.
+ * model's; the link owns SHM.  Nothing may wait to be sent then (the
+ * SHM_OFFER and SHM_REPLY before it are sent, not posted).
  */
 void cosim_link_use_ring(CosimLink *l, CosimShm *shm, bool kiln);
 /* Whether the shared-memory ring carries the messages. */
 bool cosim_link_on_ring(const CosimLink *l);
-/* Close the socket (queued messages get LINGER_MS to leave) and the ring. */
+/*
+ * Send what waits, then close the socket (queued messages get LINGER_MS
+ * to leave) and the ring.
+ */
 void cosim_link_close(CosimLink *l, int linger_ms);
 
 #endif

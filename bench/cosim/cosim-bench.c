@@ -13,7 +13,8 @@
  * each, keeping the best of RUNS (default 1) runs:
  *
  *   blocking reads   32-bit loads from the window: READ, then wait for RESP
- *   posted writes    32-bit stores, posted (the model offers a lookahead),
+ *   posted writes    32-bit stores, posted (the model offers a lookahead;
+ *                    on ZeroMQ they travel in batches, COSIM_CAP_BATCH),
  *                    then one read, which returns once the model has
  *                    taken them all
  *   SYNCs            virtual time moved one quantum at a time: SYNC, then

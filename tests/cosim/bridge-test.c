@@ -11,10 +11,14 @@
  * lookahead, with an event they schedule delivered on time, and one that
  * breaks the lookahead delivered late, stopped early and counted.
  *
- * Each of them three times: on the shared-memory ring (kiln's and the
- * model's default), with the bridge's shared-memory property off, and
- * with a model that declines the ring; every bridge checks which link it
- * ended up on, and that the ring's name is gone once the link is up.
+ * Posted writes arrive all, in order and on time, before the READ that
+ * follows them, batched on ZeroMQ.
+ *
+ * Each of them four times: on the shared-memory ring (kiln's and the
+ * model's default), with the bridge's shared-memory property off, with
+ * a model that declines the ring, and on ZeroMQ with a model that takes
+ * no batches; every bridge checks which link it ended up on, and that
+ * the ring's name is gone once the link is up.
  */
 #include "kiln/board.h"
 #include "kiln/clock.h"
@@ -34,6 +38,7 @@
 #define RAM_BASE    0x80000000
 #define RAM_SIZE    0x10000
 #define SINK_BASE   0x30000000
+#define LOG_BASE    0x60000000
 
 /* --- models: a copy engine doing DMA, and an event model with lookahead --- */
 
@@ -181,10 +186,63 @@ static const CosimChannelOps event_ops = {
 
 #define EVENT_LOOKAHEAD_NS 500
 
+/*
+ * A log of the writes it takes, with their time: reading 0x0 gives how
+ * many, and notes how many messages had come from kiln by then and in
+ * how many transfers (ZeroMQ messages or ring slots).  No output, ever:
+ * its lookahead is as long as kiln likes, so every write is posted.
+ */
+#define LOG_MAX 256
+
+typedef struct WriteLog {
+    CosimModel *link;
+    unsigned n;
+    uint64_t addr[LOG_MAX], value[LOG_MAX], when[LOG_MAX];
+    uint64_t msgs, transfers;   /* at the last read */
+} WriteLog;
+
+static CosimStatus log_read(void *opaque, uint64_t addr, void *data,
+                            uint32_t size, uint64_t *delay_ns)
+{
+    WriteLog *w = opaque;
+    uint32_t n = w->n;
+
+    if (size != 4 || addr != 0) {
+        return COSIM_ADDRESS_ERROR;
+    }
+    cosim_model_received(w->link, &w->msgs, &w->transfers);
+    memcpy(data, &n, 4);
+    return COSIM_OK;
+}
+
+static CosimStatus log_write(void *opaque, uint64_t addr, const void *data,
+                             uint32_t size, uint64_t *delay_ns)
+{
+    WriteLog *w = opaque;
+    uint32_t v;
+
+    if (size != 4 || w->n == LOG_MAX) {
+        return COSIM_ADDRESS_ERROR;
+    }
+    memcpy(&v, data, 4);
+    w->addr[w->n] = addr;
+    w->value[w->n] = v;
+    w->when[w->n] = cosim_model_time(w->link);
+    w->n++;
+    return COSIM_OK;
+}
+
+static const CosimChannelOps log_ops = {
+    .read = log_read,
+    .write = log_write,
+    .next_event = copy_next_event,
+};
+
 /* Who offers and who takes the shared-memory ring, in the running test. */
 typedef struct Setup {
     bool kiln_ring;         /* the bridge's shared-memory property */
     bool model_ring;        /* cosim_model_set_shared_memory() */
+    bool model_unbatched;   /* cosim_model_set_batching(0) */
     bool event_driven;      /* cosim_model_set_event_driven() */
     uint64_t quantum_ns;    /* the bridge's quantum-ns; 0: its default */
 } Setup;
@@ -200,6 +258,7 @@ typedef struct ModelThread {
     TimerModel timer;
     CopyEngine copy;
     EventModel events;
+    WriteLog log;
 } ModelThread;
 
 /* As a model program would: serve until BYE, then close the link. */
@@ -225,6 +284,7 @@ static ModelThread *model_timer_copy(const char *ep)
 
     mt->link = cosim_model_new_ctx(cosim_zmq_context(), ep, "timer+copy");
     cosim_model_set_shared_memory(mt->link, setup.model_ring);
+    cosim_model_set_batching(mt->link, !setup.model_unbatched);
     cosim_model_set_event_driven(mt->link, setup.event_driven);
     timer_model_init(&mt->timer, mt->link, 0, TIMER_DELAY_NS);
     mt->copy.link = mt->link;
@@ -242,11 +302,27 @@ static ModelThread *model_events(const char *ep)
 
     mt->link = cosim_model_new_ctx(cosim_zmq_context(), ep, "events");
     cosim_model_set_shared_memory(mt->link, setup.model_ring);
+    cosim_model_set_batching(mt->link, !setup.model_unbatched);
     mt->events = (EventModel){ .link = mt->link,
                                .event_at = COSIM_TIME_NEVER };
     cosim_model_set_lookahead(mt->link, EVENT_LOOKAHEAD_NS);
     g_assert_cmpint(cosim_model_add_channel(mt->link, 0, &event_ops,
                                             &mt->events), ==, 0);
+    mt->thread = g_thread_new("model", model_serve, mt);
+    return mt;
+}
+
+static ModelThread *model_log(const char *ep)
+{
+    ModelThread *mt = g_new0(ModelThread, 1);
+
+    mt->link = cosim_model_new_ctx(cosim_zmq_context(), ep, "log");
+    cosim_model_set_shared_memory(mt->link, setup.model_ring);
+    cosim_model_set_batching(mt->link, !setup.model_unbatched);
+    mt->log.link = mt->link;
+    cosim_model_set_lookahead(mt->link, UINT64_MAX / 2);
+    g_assert_cmpint(cosim_model_add_channel(mt->link, 0, &log_ops, &mt->log),
+                    ==, 0);
     mt->thread = g_thread_new("model", model_serve, mt);
     return mt;
 }
@@ -564,6 +640,49 @@ static void test_posted(void)
 }
 
 /*
+ * Posted writes arrive all, in order, each with its time, before a READ
+ * that follows them is answered.  On ZeroMQ to a model that takes
+ * batches they come several to a ZeroMQ message; to one that does not,
+ * and on the ring, one each.
+ */
+static void test_batched(void)
+{
+    enum { NWRITES = 200 };
+    Machine *m = board_new();
+    ModelThread *mt = model_log("inproc://batched");
+    WriteLog *log = &mt->log;
+    bool batched = !(setup.kiln_ring && setup.model_ring) &&
+                   !setup.model_unbatched;
+    uint64_t msgs0, transfers0;
+
+    bridge_add(m, LOG_BASE, 1, 0, "inproc://batched", NULL);
+    g_assert_cmpuint(rd32(m, LOG_BASE), ==, 0);
+    msgs0 = log->msgs;
+    transfers0 = log->transfers;
+    for (unsigned i = 0; i < NWRITES; i++) {
+        clock_advance_to(1000 + 3 * i);
+        wr32(m, LOG_BASE + 4 * (i % 8), 0x5000 + i);
+    }
+    g_assert_cmpuint(rd32(m, LOG_BASE), ==, NWRITES);
+    for (unsigned i = 0; i < NWRITES; i++) {
+        g_assert_cmphex(log->addr[i], ==, 4 * (i % 8));
+        g_assert_cmphex(log->value[i], ==, 0x5000 + i);
+        g_assert_cmpuint(log->when[i], ==, 1000 + 3 * i);
+    }
+    /* The writes and the READ, each a message. */
+    g_assert_cmpuint(log->msgs - msgs0, ==, NWRITES + 1);
+    if (batched) {
+        /* 52 bytes a WRITE: some 78 to a batch of 4 KiB. */
+        g_assert_cmpuint(log->transfers - transfers0, <=,
+                         (NWRITES * 52 + 48) / 4000 + 1);
+    } else {
+        g_assert_cmpuint(log->transfers - transfers0, ==, NWRITES + 1);
+    }
+    board_free(m);
+    model_join(mt);
+}
+
+/*
  * An event sooner than the lookahead breaks the model's promise: the
  * model stops its advance at the event (STOPPED_EARLY), kiln applies the
  * change at once, late, and counts it.
@@ -701,6 +820,9 @@ int main(int argc, char **argv)
         { "/cosim/bridge/zeromq/", { .kiln_ring = false, .model_ring = true } },
         { "/cosim/bridge/model-declines/",
           { .kiln_ring = true, .model_ring = false } },
+        { "/cosim/bridge/zeromq-unbatched/",
+          { .kiln_ring = false, .model_ring = true,
+            .model_unbatched = true } },
     };
     static const struct {
         const char *name;
@@ -711,6 +833,7 @@ int main(int argc, char **argv)
         { "bus-error", test_bus_error },
         { "dma", test_dma },
         { "posted", test_posted },
+        { "batched", test_batched },
         { "late", test_late },
         { "event-driven", test_event_driven },
     };

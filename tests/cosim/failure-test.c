@@ -2,10 +2,10 @@
  * How a cosim link fails (docs/cosim-protocol.md, "Timeouts and
  * failures"): a model that is killed while kiln waits for its answer,
  * one that never answers, one that speaks another version, and ones
- * that send truncated or garbage messages each end kiln with exit status
- * 1 and exactly one line on standard error naming the bridge, the
- * channel and what kiln waited for - within the bridge's timeout-ms,
- * never a hang or a crash.  And a model whose kiln dies ends too.
+ * that send truncated or garbage messages (alone, or inside a batch of
+ * several) each end kiln with exit status 1 and exactly one line on
+ * standard error naming the bridge, the channel and what kiln waited
+ * for - within the bridge's timeout-ms, never a hang or a crash.  And a model whose kiln dies ends too.
  *
  * Everything is real: kiln-system-riscv64 and cosim-fake-model
  * (fake-model.c) as processes, ZeroMQ over ipc:// and tcp://, and each
@@ -240,6 +240,37 @@ static void test_garbage(gconstpointer data)
     fixture_end(&f);
 }
 
+/*
+ * In a batch (COSIM_CAP_BATCH), after a good IRQ: the same line as the
+ * same message alone.
+ */
+static void test_batch_truncated(gconstpointer data)
+{
+    Fixture f;
+    KilnRun r;
+
+    fixture_start(&f, "batch-truncated", data);
+    run_board(&r, &f, "readl 0x40000000\n");
+    assert_one_error(&r, "malformed message from the model (RESP header says "
+                         "28 payload bytes, 10 came) while kiln waited for "
+                         "RESP to READ 0x0");
+    kiln_run_clear(&r);
+    fixture_end(&f);
+}
+
+static void test_batch_garbage(gconstpointer data)
+{
+    Fixture f;
+    KilnRun r;
+
+    fixture_start(&f, "batch-garbage", data);
+    run_board(&r, &f, "readl 0x40000000\n");
+    assert_one_error(&r, "malformed message from the model (unknown message "
+                         "type 30583) while kiln waited for RESP to READ 0x0");
+    kiln_run_clear(&r);
+    fixture_end(&f);
+}
+
 static void test_short_resp(gconstpointer data)
 {
     Fixture f;
@@ -426,6 +457,15 @@ int main(int argc, char **argv)
             g_test_add_data_func(path, variants[i].v, linked[j].fn);
         }
     }
+    /* Batches are a ZeroMQ matter: the ring has a slot a message. */
+    g_test_add_data_func("/cosim/failure/batch-truncated", &ipc_zeromq,
+                         test_batch_truncated);
+    g_test_add_data_func("/cosim/failure/batch-garbage", &ipc_zeromq,
+                         test_batch_garbage);
+    g_test_add_data_func("/cosim/failure/tcp/batch-truncated", &tcp_zeromq,
+                         test_batch_truncated);
+    g_test_add_data_func("/cosim/failure/tcp/batch-garbage", &tcp_zeromq,
+                         test_batch_garbage);
     g_test_add_data_func("/cosim/failure/ring/bad-length", &ipc_ring,
                          test_bad_length);
     g_test_add_data_func("/cosim/failure/tcp-ring/bad-length", &tcp_ring,

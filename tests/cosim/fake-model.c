@@ -15,6 +15,11 @@
  *     garbage         answers the first READ with a message of unknown type
  *     short-resp      answers the first READ of 4 bytes with 3 bytes of data
  *     good            answers every READ with 0x600d
+ *     batch-truncated takes batches (COSIM_CAP_BATCH), and answers the
+ *                     first READ with one: an IRQ, then a RESP whose
+ *                     header says 28 payload bytes where 10 follow
+ *     batch-garbage   takes batches, and answers the first READ with an
+ *                     IRQ and a header of unknown type in one
  *
  * With -r it takes kiln's shared-memory ring after the HELLOs, and then
  * misbehaves on the ring; and it has more ways to:
@@ -63,14 +68,16 @@ static void recv_msg(CosimMsg *m, uint8_t *buf)
     }
 }
 
-static void answer_hello(const CosimMsg *hello, unsigned version, bool ring)
+static void answer_hello(const CosimMsg *hello, unsigned version, bool ring,
+                         bool batch)
 {
     CosimMsg m = {
         .hdr = { .type = COSIM_HELLO, .timestamp = hello->hdr.timestamp },
         .u.hello = { .magic = COSIM_MAGIC, .version = (uint16_t)version,
                      .nchannels = hello->u.hello.nchannels,
                      .capabilities = COSIM_CAP_POSTED_WRITES |
-                                     (ring ? COSIM_CAP_SHM_RING : 0) },
+                                     (ring ? COSIM_CAP_SHM_RING : 0) |
+                                     (batch ? COSIM_CAP_BATCH : 0) },
     };
 
     strcpy(m.u.hello.name, "fake");
@@ -127,6 +134,23 @@ static void answer(const CosimMsg *req, const uint8_t *data, uint32_t data_len)
     send_msg(&m);
 }
 
+/*
+ * One ZeroMQ message: a good IRQ (line 0 low, which changes nothing),
+ * then the message at BAD of LEN bytes.
+ */
+static void send_bad_batch(const CosimMsg *req, const uint8_t *bad,
+                           size_t len)
+{
+    uint8_t batch[COSIM_WIRE_MAX * 2];
+    CosimMsg irq = {
+        .hdr = { .type = COSIM_IRQ, .timestamp = req->hdr.timestamp },
+    };
+    size_t n = cosim_wire_encode(&irq, batch);
+
+    memcpy(batch + n, bad, len);
+    send_raw(batch, n + len);
+}
+
 /* A slot written by hand: LEN in its length word, HEAD published after. */
 static void send_hostile(uint32_t len, uint32_t head)
 {
@@ -144,6 +168,7 @@ int main(int argc, char **argv)
     char bound[256];
     size_t len = sizeof(bound);
     bool ring = false;
+    bool batch;
     const char *mode;
     void *ctx, *sock;
     CosimMsg m;
@@ -158,6 +183,7 @@ int main(int argc, char **argv)
         return 1;
     }
     mode = argv[1];
+    batch = strncmp(mode, "batch-", 6) == 0;
     ctx = zmq_ctx_new();
     sock = zmq_socket(ctx, ZMQ_PAIR);
     if (cosim_link_init(&model_link, ctx, sock, -1) < 0 ||
@@ -177,7 +203,7 @@ int main(int argc, char **argv)
     }
     recv_msg(&m, buf);
     if (strcmp(mode, "version2") == 0) {
-        answer_hello(&m, 2, ring);
+        answer_hello(&m, 2, ring, batch);
         /* kiln answers with ERROR and goes; nothing more to do. */
         recv_msg(&m, buf);
         return 0;
@@ -187,7 +213,9 @@ int main(int argc, char **argv)
         pause();
         return 0;
     }
-    answer_hello(&m, COSIM_VERSION, ring);
+    answer_hello(&m, COSIM_VERSION, ring, batch);
+    cosim_link_set_batching(&model_link,
+                            batch && (m.u.hello.capabilities & COSIM_CAP_BATCH));
     if (ring && (m.u.hello.capabilities & COSIM_CAP_SHM_RING)) {
         answer_offer(mode, buf);
     }
@@ -227,6 +255,15 @@ int main(int argc, char **argv)
             memset(buf, 0x77, sizeof(CosimHeader));
             memset(buf + 12, 0, 4);
             send_raw(buf, sizeof(CosimHeader));
+        } else if (strcmp(mode, "batch-truncated") == 0) {
+            memset(buf, 0, sizeof(CosimHeader) + 10);
+            buf[0] = COSIM_RESP;
+            buf[12] = 28;
+            send_bad_batch(&m, buf, sizeof(CosimHeader) + 10);
+        } else if (strcmp(mode, "batch-garbage") == 0) {
+            memset(buf, 0x77, sizeof(CosimHeader));
+            memset(buf + 12, 0, 4);
+            send_bad_batch(&m, buf, sizeof(CosimHeader));
         } else if (strcmp(mode, "short-resp") == 0) {
             answer(&m, NULL, m.u.access.size - 1);
         } else if (ring && strcmp(mode, "bad-length") == 0) {

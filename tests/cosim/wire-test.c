@@ -4,11 +4,14 @@
  * random and mutated messages is either rejected or accepted as a message
  * that encodes back to the very same bytes - never a crash or an
  * overread (run it in the sanitizer build: each message decoded sits in a
- * heap block of exactly its length).
+ * heap block of exactly its length).  Batches (COSIM_CAP_BATCH) split
+ * into the same messages, fuzzed too, and the link sends and hands out
+ * their messages in order.
  */
 #include <glib.h>
 #include <stdbool.h>
 #include <string.h>
+#include <zmq.h>
 
 #include "wire.h"
 
@@ -431,6 +434,271 @@ static void test_fuzz(void)
     g_assert_cmpuint(accepted, <, total / 2);
 }
 
+/*
+ * Batches (COSIM_CAP_BATCH): messages back to back split where each
+ * header says, and whatever is left when a header does not fit or runs
+ * past the end is one piece, judged by the decoder as a message alone.
+ */
+static void test_split(void)
+{
+    uint8_t batch[COSIM_BATCH_MAX] = { 0 };
+    size_t len = 0, starts[NTYPES + 1], off;
+    unsigned n = 0;
+    CosimMsg m;
+    char why[COSIM_WIRE_ERR_LEN];
+
+    rng_state = 0xba7c4ba7c4ba7c4bull;
+    g_assert_cmpuint(cosim_wire_split(batch, 0), ==, 0);
+    for (unsigned t = FIRST_TYPE; t <= LAST_TYPE; t++) {
+        uint8_t one[COSIM_WIRE_MAX];
+        size_t l = valid_msg(one, t);
+
+        starts[n++] = len;
+        memcpy(batch + len, one, l);
+        len += l;
+    }
+    starts[n] = len;
+    for (off = 0, n = 0; off < len; n++) {
+        size_t piece = cosim_wire_split(batch + off, len - off);
+        uint8_t *copy;
+
+        g_assert_cmpuint(off, ==, starts[n]);
+        g_assert_cmpuint(piece, ==, starts[n + 1] - starts[n]);
+        g_assert_cmpint(decode_exact(batch + off, piece, &m, why, &copy), ==,
+                        0);
+        g_assert_cmpuint(m.hdr.type, ==, FIRST_TYPE + n);
+        g_free(copy);
+        off += piece;
+    }
+    g_assert_cmpuint(n, ==, NTYPES);
+
+    /* After a WRITE: a header cut short, */
+    len = sized_msg(batch, COSIM_WRITE, 4);
+    g_assert_cmpuint(cosim_wire_split(batch, len + 10), ==, len);
+    g_assert_cmpuint(cosim_wire_split(batch + len, 10), ==, 10);
+    expect_reject(batch + len, 10, "truncated header (10 of 24 bytes)");
+    /* a length running past the end of the batch, */
+    raw_msg(batch + len, COSIM_RESP, 10);
+    put32(batch + len + 12, 28);
+    g_assert_cmpuint(cosim_wire_split(batch + len, 34), ==, 34);
+    expect_reject(batch + len, 34, "RESP header says 28 payload bytes, 10 "
+                                   "came");
+    /* or as far as a length can run. */
+    put32(batch + len + 12, UINT32_MAX);
+    g_assert_cmpuint(cosim_wire_split(batch + len, 34), ==, 34);
+    /* A length that stops short leaves the rest to the next header. */
+    raw_msg(batch + len, COSIM_SYNC, 0);
+    memset(batch + len + 24, 0x77, 24);
+    g_assert_cmpuint(cosim_wire_split(batch + len, 48), ==, 24);
+    expect_reject(batch + len + 24, 24, "unknown message type 30583");
+}
+
+/*
+ * Batches of valid and mutated messages: splitting always moves on, the
+ * pieces cover the batch, and each piece is accepted or rejected as the
+ * decoder would any message (the sanitizer build sees every piece in a
+ * heap block of exactly its length); unmutated batches come back whole.
+ */
+static void test_fuzz_batch(void)
+{
+    unsigned accepted = 0;
+
+    rng_state = 0xfeedba7cfeedba7cull;
+    for (unsigned n = 0; n < 20000; n++) {
+        uint8_t batch[COSIM_BATCH_MAX];
+        size_t len = 0, count = 0, pieces = 0;
+        bool mutate = n & 1;
+
+        for (;;) {
+            uint8_t one[COSIM_WIRE_MAX];
+            size_t l = valid_msg(one, FIRST_TYPE + rng_below(NTYPES));
+
+            if (len + l > sizeof(batch) || rng_below(8) == 0) {
+                break;
+            }
+            memcpy(batch + len, one, l);
+            len += l;
+            count++;
+        }
+        if (mutate) {
+            for (unsigned e = 1 + rng_below(4); e > 0 && len; e--) {
+                if (rng_below(2)) {
+                    batch[rng_below((uint32_t)len)] ^=
+                        (uint8_t)(1u << rng_below(8));
+                } else {
+                    len = rng_below((uint32_t)len + 1);
+                }
+            }
+        }
+        for (size_t off = 0; off < len; pieces++) {
+            size_t piece = cosim_wire_split(batch + off, len - off);
+            unsigned before = accepted;
+
+            g_assert_cmpuint(piece, >, 0);
+            g_assert_cmpuint(piece, <=, len - off);
+            check_fuzzed(batch + off, piece, &accepted);
+            if (!mutate) {
+                g_assert_cmpuint(accepted, ==, before + 1);
+            }
+            off += piece;
+        }
+        if (!mutate) {
+            g_assert_cmpuint(pieces, ==, count);
+        }
+    }
+    g_test_message("batch fuzz: %u pieces accepted", accepted);
+}
+
+/* Two ends of an inproc link, the model's bound, kiln's connected. */
+typedef struct LinkPair {
+    void *ctx;
+    CosimLink kiln, model;
+} LinkPair;
+
+static void link_pair_open(LinkPair *p, const char *ep, bool batch)
+{
+    void *ks, *ms;
+
+    p->ctx = zmq_ctx_new();
+    ms = zmq_socket(p->ctx, ZMQ_PAIR);
+    ks = zmq_socket(p->ctx, ZMQ_PAIR);
+    g_assert_cmpint(cosim_link_init(&p->model, p->ctx, ms, 1000), ==, 0);
+    g_assert_cmpint(cosim_link_init(&p->kiln, p->ctx, ks, 1000), ==, 0);
+    g_assert_cmpint(zmq_bind(ms, ep), ==, 0);
+    g_assert_cmpint(zmq_connect(ks, ep), ==, 0);
+    cosim_link_set_batching(&p->kiln, batch);
+    cosim_link_set_batching(&p->model, batch);
+}
+
+static void link_pair_close(LinkPair *p)
+{
+    cosim_link_close(&p->kiln, 0);
+    cosim_link_close(&p->model, 0);
+    zmq_ctx_term(p->ctx);
+}
+
+static size_t write_msg(uint8_t *buf, uint32_t id, uint64_t t)
+{
+    uint32_t v = id;
+    CosimMsg m = {
+        .hdr = { .type = COSIM_WRITE, .id = id, .timestamp = t },
+        .u.access = { .addr = 4 * id, .size = 4 },
+        .data = (const uint8_t *)&v,
+        .data_len = 4,
+    };
+
+    return cosim_wire_encode(&m, buf);
+}
+
+/* The next message on L, decoded; the test fails on anything else. */
+static CosimMsg link_take(CosimLink *l, uint8_t *rx, size_t size)
+{
+    char why[COSIM_WIRE_ERR_LEN];
+    int64_t n = cosim_link_recv(l, rx, size, 1000);
+    CosimMsg m;
+
+    g_assert_cmpint(n, >, 0);
+    if (cosim_wire_decode(rx, (size_t)n, &m, why, sizeof(why)) < 0) {
+        g_error("message rejected: %s", why);
+    }
+    return m;
+}
+
+/*
+ * Posted messages wait, in order, and leave with the next sent one, when
+ * the buffer is full, before the link waits, and when it closes; the
+ * receiver hands them out one by one.  Without batching, one each.
+ */
+static void test_link_batch(void)
+{
+    enum { NPOSTS = 200 };
+    uint8_t buf[COSIM_WIRE_MAX], rx[COSIM_WIRE_MAX + 1];
+    CosimMsg read = { .hdr = { .type = COSIM_READ, .id = NPOSTS },
+                      .u.access = { .size = 4 } };
+
+    for (int batch = 1; batch >= 0; batch--) {
+        g_autofree char *ep = g_strdup_printf("inproc://link-batch-%d", batch);
+        LinkPair p;
+        CosimMsg m;
+
+        link_pair_open(&p, ep, batch);
+        for (uint32_t i = 0; i < NPOSTS; i++) {
+            g_assert_cmpint(cosim_link_post(&p.kiln, buf,
+                                            write_msg(buf, i, 10 * i)), ==, 0);
+        }
+        g_assert_cmpint(cosim_link_send(&p.kiln, buf,
+                                        cosim_wire_encode(&read, buf)), ==, 0);
+        for (uint32_t i = 0; i < NPOSTS; i++) {
+            m = link_take(&p.model, rx, sizeof(rx));
+            g_assert_cmpuint(m.hdr.type, ==, COSIM_WRITE);
+            g_assert_cmpuint(m.hdr.id, ==, i);
+            g_assert_cmpuint(m.hdr.timestamp, ==, 10 * i);
+            g_assert_cmpuint(m.u.access.addr, ==, 4 * i);
+        }
+        m = link_take(&p.model, rx, sizeof(rx));
+        g_assert_cmpuint(m.hdr.type, ==, COSIM_READ);
+        g_assert_cmpuint(p.kiln.msgs_out, ==, NPOSTS + 1);
+        g_assert_cmpuint(p.model.msgs_in, ==, NPOSTS + 1);
+        /* 52-byte WRITEs: 78 fill a batch, the READ rides with the rest. */
+        g_assert_cmpuint(p.kiln.transfers_out, ==, batch ? 3 : NPOSTS + 1);
+        g_assert_cmpuint(p.model.transfers_in, ==, p.kiln.transfers_out);
+
+        /* Waiting on the link sends what waits: the peer may need it. */
+        g_assert_cmpint(cosim_link_post(&p.kiln, buf, write_msg(buf, 7, 0)),
+                        ==, 0);
+        g_assert_cmpint(cosim_link_recv(&p.kiln, rx, sizeof(rx), 0), ==,
+                        COSIM_LINK_TIMEOUT);
+        m = link_take(&p.model, rx, sizeof(rx));
+        g_assert_cmpuint(m.hdr.id, ==, 7);
+        /* So does closing. */
+        g_assert_cmpint(cosim_link_post(&p.kiln, buf, write_msg(buf, 8, 0)),
+                        ==, 0);
+        cosim_link_close(&p.kiln, 1000);
+        m = link_take(&p.model, rx, sizeof(rx));
+        g_assert_cmpuint(m.hdr.id, ==, 8);
+        link_pair_close(&p);
+    }
+}
+
+/*
+ * A malformed message inside a batch reaches the decoder as it would
+ * alone, after the good ones before it; a ZeroMQ message longer than
+ * any batch is a message longer than any.
+ */
+static void test_link_bad_batch(void)
+{
+    uint8_t batch[COSIM_BATCH_MAX + 100], rx[COSIM_WIRE_MAX + 1];
+    char why[COSIM_WIRE_ERR_LEN];
+    size_t len;
+    int64_t n;
+    LinkPair p;
+    CosimMsg m;
+
+    link_pair_open(&p, "inproc://link-bad-batch", true);
+    len = write_msg(batch, 1, 5);
+    raw_msg(batch + len, COSIM_RESP, 10);
+    put32(batch + len + 12, 28);
+    len += 34;
+    g_assert_cmpint(zmq_send(p.kiln.sock, batch, len, 0), ==, (int)len);
+    m = link_take(&p.model, rx, sizeof(rx));
+    g_assert_cmpuint(m.hdr.id, ==, 1);
+    n = cosim_link_recv(&p.model, rx, sizeof(rx), 1000);
+    g_assert_cmpint(n, ==, 34);
+    g_assert_cmpint(cosim_wire_decode(rx, (size_t)n, &m, why, sizeof(why)),
+                    ==, -1);
+    g_assert_cmpstr(why, ==, "RESP header says 28 payload bytes, 10 came");
+
+    memset(batch, 0, sizeof(batch));
+    g_assert_cmpint(zmq_send(p.kiln.sock, batch, sizeof(batch), 0), ==,
+                    (int)sizeof(batch));
+    n = cosim_link_recv(&p.model, rx, sizeof(rx), 1000);
+    g_assert_cmpint(n, ==, (int64_t)sizeof(batch));
+    g_assert_cmpint(cosim_wire_decode(rx, (size_t)n, &m, why, sizeof(why)),
+                    ==, -1);
+    g_assert_nonnull(strstr(why, "longer than any message"));
+    link_pair_close(&p);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -438,5 +706,9 @@ int main(int argc, char **argv)
     g_test_add_func("/cosim/wire/malformed", test_malformed);
     g_test_add_func("/cosim/wire/foreign-hello", test_foreign_hello);
     g_test_add_func("/cosim/wire/fuzz", test_fuzz);
+    g_test_add_func("/cosim/wire/split", test_split);
+    g_test_add_func("/cosim/wire/fuzz-batch", test_fuzz_batch);
+    g_test_add_func("/cosim/wire/link-batch", test_link_batch);
+    g_test_add_func("/cosim/wire/link-bad-batch", test_link_bad_batch);
     return g_test_run();
 }
