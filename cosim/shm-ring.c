@@ -69,21 +69,6 @@ struct CosimShm {
     char name[COSIM_SHM_NAME_LEN];
 };
 
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err && err_size) {
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 static bool is_power_of_2(uint32_t n)
 {
     return n && !(n & (n - 1));
@@ -100,18 +85,18 @@ CosimShm *cosim_shm_create(uint32_t nslots, char *err, size_t err_size)
     int fd, e;
 
     if (nslots < 2 || nslots > COSIM_SHM_MAX_SLOTS || !is_power_of_2(nslots)) {
-        fail(err, err_size, "%u slots: not a power of two from 2 to %u",
-             nslots, COSIM_SHM_MAX_SLOTS);
+        cosim_fail(err, err_size, "%u slots: not a power of two from 2 to %u",
+                   nslots, COSIM_SHM_MAX_SLOTS);
         return NULL;
     }
     /* The name must not be guessed before it is offered, nor the nonce. */
     if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
-        fail(err, err_size, "no random numbers: %s", strerror(errno));
+        cosim_fail(err, err_size, "no random numbers: %s", strerror(errno));
         return NULL;
     }
     shm = calloc(1, sizeof(*shm));
     if (!shm) {
-        fail(err, err_size, "out of memory");
+        cosim_fail(err, err_size, "out of memory");
         return NULL;
     }
     shm->nslots = nslots;
@@ -122,7 +107,7 @@ CosimShm *cosim_shm_create(uint32_t nslots, char *err, size_t err_size)
              (long)getpid(), rnd[0]);
     fd = shm_open(shm->name, O_RDWR | O_CREAT | O_EXCL, 0600);
     if (fd < 0) {
-        fail(err, err_size, "cannot create %s: %s", shm->name, strerror(errno));
+        cosim_fail(err, err_size, "cannot create %s: %s", shm->name, strerror(errno));
         free(shm);
         return NULL;
     }
@@ -133,8 +118,8 @@ CosimShm *cosim_shm_create(uint32_t nslots, char *err, size_t err_size)
      */
     e = posix_fallocate(fd, 0, (off_t)shm->size);
     if (e) {
-        fail(err, err_size, "cannot size %s to %" PRIu64 " bytes: %s",
-             shm->name, shm->size, strerror(e));
+        cosim_fail(err, err_size, "cannot size %s to %" PRIu64 " bytes: %s",
+                   shm->name, shm->size, strerror(e));
         close(fd);
         cosim_shm_free(shm);
         return NULL;
@@ -142,7 +127,7 @@ CosimShm *cosim_shm_create(uint32_t nslots, char *err, size_t err_size)
     base = mmap(NULL, shm->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     close(fd);
     if (base == MAP_FAILED) {
-        fail(err, err_size, "cannot map %s: %s", shm->name, strerror(errno));
+        cosim_fail(err, err_size, "cannot map %s: %s", shm->name, strerror(errno));
         cosim_shm_free(shm);
         return NULL;
     }
@@ -168,52 +153,52 @@ CosimShm *cosim_shm_open(const char *name, uint64_t nonce, uint64_t size,
 
     if (len < 2 || len == COSIM_SHM_NAME_LEN || name[0] != '/' ||
         strchr(name + 1, '/')) {
-        fail(err, err_size, "\"%.*s\" is not a shared-memory name",
-             (int)len, name);
+        cosim_fail(err, err_size, "\"%.*s\" is not a shared-memory name",
+                   (int)len, name);
         return NULL;
     }
     if (size < COSIM_SHM_SIZE(2, RING_SLOT_SIZE) ||
         size > COSIM_SHM_SIZE(COSIM_SHM_MAX_SLOTS, COSIM_SHM_MAX_SLOT_SIZE)) {
-        fail(err, err_size, "%s: %" PRIu64 " bytes is no ring's size", name,
-             size);
+        cosim_fail(err, err_size, "%s: %" PRIu64 " bytes is no ring's size", name,
+                   size);
         return NULL;
     }
     fd = shm_open(name, O_RDWR, 0);
     if (fd < 0) {
-        fail(err, err_size, "cannot open %s: %s", name, strerror(errno));
+        cosim_fail(err, err_size, "cannot open %s: %s", name, strerror(errno));
         return NULL;
     }
     if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != size) {
-        fail(err, err_size, "%s is %lld bytes, the offer says %" PRIu64, name,
-             (long long)st.st_size, size);
+        cosim_fail(err, err_size, "%s is %lld bytes, the offer says %" PRIu64, name,
+                   (long long)st.st_size, size);
         close(fd);
         return NULL;
     }
     base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     close(fd);
     if (base == MAP_FAILED) {
-        fail(err, err_size, "cannot map %s: %s", name, strerror(errno));
+        cosim_fail(err, err_size, "cannot map %s: %s", name, strerror(errno));
         return NULL;
     }
     /* Checked in a private copy, so the checks hold for what is used. */
     memcpy(&h, base, sizeof(h));
     if (h.magic != COSIM_SHM_MAGIC) {
-        fail(err, err_size, "%s is not a kiln ring (magic 0x%08x)", name,
-             h.magic);
+        cosim_fail(err, err_size, "%s is not a kiln ring (magic 0x%08x)", name,
+                   h.magic);
     } else if (h.version != COSIM_SHM_VERSION) {
-        fail(err, err_size, "%s: ring layout version %u, this side speaks %u",
-             name, h.version, COSIM_SHM_VERSION);
+        cosim_fail(err, err_size, "%s: ring layout version %u, this side speaks %u",
+                   name, h.version, COSIM_SHM_VERSION);
     } else if (h.nonce != nonce) {
-        fail(err, err_size, "%s: the nonce is not the one offered", name);
+        cosim_fail(err, err_size, "%s: the nonce is not the one offered", name);
     } else if (h.nslots < 2 || h.nslots > COSIM_SHM_MAX_SLOTS ||
                !is_power_of_2(h.nslots) || h.slot_size % 64 ||
                h.slot_size < RING_SLOT_SIZE ||
                h.slot_size > COSIM_SHM_MAX_SLOT_SIZE ||
                COSIM_SHM_SIZE(h.nslots, h.slot_size) != size) {
-        fail(err, err_size, "%s: %u slots of %u bytes do not make a ring of "
-             "%" PRIu64 " bytes", name, h.nslots, h.slot_size, size);
+        cosim_fail(err, err_size, "%s: %u slots of %u bytes do not make a ring of "
+                   "%" PRIu64 " bytes", name, h.nslots, h.slot_size, size);
     } else if (!(shm = calloc(1, sizeof(*shm)))) {
-        fail(err, err_size, "out of memory");
+        cosim_fail(err, err_size, "out of memory");
     } else {
         shm->base = base;
         shm->size = size;

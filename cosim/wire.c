@@ -99,10 +99,7 @@ static void wr(Cursor *c, unsigned n, uint64_t v)
     c->p += n;
 }
 
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_size, const char *fmt, ...)
+int cosim_fail(char *err, size_t err_size, const char *fmt, ...)
 {
     va_list ap;
 
@@ -185,8 +182,8 @@ static int decode_foreign_hello(const uint8_t *payload, CosimMsg *m,
     m->u.hello.magic = (uint32_t)get_le(payload, 4);
     m->u.hello.version = (uint16_t)get_le(payload + 4, 2);
     if (m->u.hello.magic != COSIM_MAGIC) {
-        return fail(err, err_size, "HELLO without the KILN magic (0x%08x)",
-                    m->u.hello.magic);
+        return cosim_fail(err, err_size, "HELLO without the KILN magic (0x%08x)",
+                          m->u.hello.magic);
     }
     return 0;
 }
@@ -199,63 +196,63 @@ static int check_fields(const CosimMsg *m, char *err, size_t err_size)
     switch (m->hdr.type) {
     case COSIM_HELLO:
         if (m->u.hello.magic != COSIM_MAGIC) {
-            return fail(err, err_size, "HELLO without the KILN magic (0x%08x)",
-                        m->u.hello.magic);
+            return cosim_fail(err, err_size, "HELLO without the KILN magic (0x%08x)",
+                              m->u.hello.magic);
         }
         if (m->u.hello.nchannels > COSIM_MAX_CHANNELS) {
-            return fail(err, err_size, "HELLO announces %u channels, more "
-                        "than %u", m->u.hello.nchannels, COSIM_MAX_CHANNELS);
+            return cosim_fail(err, err_size, "HELLO announces %u channels, more "
+                              "than %u", m->u.hello.nchannels, COSIM_MAX_CHANNELS);
         }
         return 0;
     case COSIM_READ:
     case COSIM_WRITE:
         if (m->u.access.size < 1 || m->u.access.size > COSIM_MAX_DATA) {
-            return fail(err, err_size, "%s of %u bytes (1 to %u allowed)",
-                        name, m->u.access.size, COSIM_MAX_DATA);
+            return cosim_fail(err, err_size, "%s of %u bytes (1 to %u allowed)",
+                              name, m->u.access.size, COSIM_MAX_DATA);
         }
         if (m->hdr.type == COSIM_WRITE && m->data_len != m->u.access.size) {
-            return fail(err, err_size, "WRITE of %u bytes carries %u",
-                        m->u.access.size, m->data_len);
+            return cosim_fail(err, err_size, "WRITE of %u bytes carries %u",
+                              m->u.access.size, m->data_len);
         }
         return 0;
     case COSIM_DMA_READ:
     case COSIM_DMA_WRITE:
         if (m->u.dma.size < 1 || m->u.dma.size > COSIM_MAX_DATA) {
-            return fail(err, err_size, "%s of %u bytes (1 to %u allowed)",
-                        name, m->u.dma.size, COSIM_MAX_DATA);
+            return cosim_fail(err, err_size, "%s of %u bytes (1 to %u allowed)",
+                              name, m->u.dma.size, COSIM_MAX_DATA);
         }
         if (m->hdr.type == COSIM_DMA_WRITE && m->data_len != m->u.dma.size) {
-            return fail(err, err_size, "DMA_WRITE of %u bytes carries %u",
-                        m->u.dma.size, m->data_len);
+            return cosim_fail(err, err_size, "DMA_WRITE of %u bytes carries %u",
+                              m->u.dma.size, m->data_len);
         }
         return 0;
     case COSIM_RESP:
         if (m->u.resp.status > COSIM_GENERIC_ERROR) {
-            return fail(err, err_size, "RESP with unknown status %u",
-                        m->u.resp.status);
+            return cosim_fail(err, err_size, "RESP with unknown status %u",
+                              m->u.resp.status);
         }
         return 0;
     case COSIM_DMA_RESP:
         if (m->u.dma_resp.status > COSIM_GENERIC_ERROR) {
-            return fail(err, err_size, "DMA_RESP with unknown status %u",
-                        m->u.dma_resp.status);
+            return cosim_fail(err, err_size, "DMA_RESP with unknown status %u",
+                              m->u.dma_resp.status);
         }
         return 0;
     case COSIM_IRQ:
         if (m->u.irq.level > 1) {
-            return fail(err, err_size, "IRQ with level %u (0 or 1 allowed)",
-                        m->u.irq.level);
+            return cosim_fail(err, err_size, "IRQ with level %u (0 or 1 allowed)",
+                              m->u.irq.level);
         }
         return 0;
     case COSIM_SHM_OFFER:
         if (!memchr(m->u.shm_offer.name, '\0', COSIM_SHM_NAME_LEN)) {
-            return fail(err, err_size, "SHM_OFFER name is not terminated");
+            return cosim_fail(err, err_size, "SHM_OFFER name is not terminated");
         }
         return 0;
     case COSIM_SHM_REPLY:
         if (m->u.shm_reply.accepted > 1) {
-            return fail(err, err_size, "SHM_REPLY with accepted %u (0 or 1 "
-                        "allowed)", m->u.shm_reply.accepted);
+            return cosim_fail(err, err_size, "SHM_REPLY with accepted %u (0 or 1 "
+                              "allowed)", m->u.shm_reply.accepted);
         }
         return 0;
     default:
@@ -273,11 +270,11 @@ int cosim_wire_decode(const void *buf, size_t len, CosimMsg *m, char *err,
 
     memset(m, 0, sizeof(*m));
     if (len < sizeof(CosimHeader)) {
-        return fail(err, err_size, "truncated header (%zu of %zu bytes)", len,
-                    sizeof(CosimHeader));
+        return cosim_fail(err, err_size, "truncated header (%zu of %zu bytes)", len,
+                          sizeof(CosimHeader));
     }
     if (len > COSIM_WIRE_MAX) {
-        return fail(err, err_size, "%zu bytes, longer than any message", len);
+        return cosim_fail(err, err_size, "%zu bytes, longer than any message", len);
     }
     m->hdr.type = (uint16_t)rd(&c, 2);
     m->hdr.channel = (uint16_t)rd(&c, 2);
@@ -289,15 +286,15 @@ int cosim_wire_decode(const void *buf, size_t len, CosimMsg *m, char *err,
 
     shape = wire_shape(m->hdr.type);
     if (!shape) {
-        return fail(err, err_size, "unknown message type %u", m->hdr.type);
+        return cosim_fail(err, err_size, "unknown message type %u", m->hdr.type);
     }
     if (m->hdr.length != payload) {
-        return fail(err, err_size, "%s header says %u payload bytes, %u came",
-                    shape->name, m->hdr.length, payload);
+        return cosim_fail(err, err_size, "%s header says %u payload bytes, %u came",
+                          shape->name, m->hdr.length, payload);
     }
     if (m->hdr.channel >= COSIM_MAX_CHANNELS) {
-        return fail(err, err_size, "%s for channel %u (at most %u)",
-                    shape->name, m->hdr.channel, COSIM_MAX_CHANNELS - 1);
+        return cosim_fail(err, err_size, "%s for channel %u (at most %u)",
+                          shape->name, m->hdr.channel, COSIM_MAX_CHANNELS - 1);
     }
     if (m->hdr.type == COSIM_HELLO && payload != shape->fixed &&
         payload >= 8 && get_le(b + sizeof(CosimHeader) + 4, 2) != COSIM_VERSION) {
@@ -305,12 +302,12 @@ int cosim_wire_decode(const void *buf, size_t len, CosimMsg *m, char *err,
     }
     if (payload < shape->fixed || payload - shape->fixed > shape->max_data) {
         if (shape->max_data == 0) {
-            return fail(err, err_size, "%s payload is %u bytes, not %u",
-                        shape->name, payload, shape->fixed);
+            return cosim_fail(err, err_size, "%s payload is %u bytes, not %u",
+                              shape->name, payload, shape->fixed);
         }
-        return fail(err, err_size, "%s payload is %u bytes, not %u to %u",
-                    shape->name, payload, shape->fixed,
-                    shape->fixed + shape->max_data);
+        return cosim_fail(err, err_size, "%s payload is %u bytes, not %u to %u",
+                          shape->name, payload, shape->fixed,
+                          shape->fixed + shape->max_data);
     }
     decode_fixed(m->hdr.type, &c, m);
     m->data_len = payload - shape->fixed;

@@ -63,6 +63,10 @@ typedef struct CosimMsg {
     uint32_t data_len;
 } CosimMsg;
 
+/* Write the printf-style reason into ERR (ERR_SIZE bytes, may be 0); return -1. */
+int cosim_fail(char *err, size_t err_size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* "READ", "SYNC_REPLY", ...; "type N" text for an unknown type is the caller's. */
 const char *cosim_wire_type_name(unsigned type);
 
