@@ -336,6 +336,18 @@ static inline bool fpu_fast_round_up(unsigned rm, bool negative, bool odd,
     }
 }
 
+/* OP on the host where that is exact (fpu_fast_*_OP_host), else softfloat. */
+#define FPU_FAST_BINARY(fmt, utype, op)                                     \
+static inline utype fpu_fast_##fmt##_##op(utype a, utype b, FpStatus *st)   \
+{                                                                           \
+    utype r;                                                                \
+                                                                            \
+    if (st->rm == FP_RNE && fpu_fast_##fmt##_##op##_host(a, b, &r, st)) {   \
+        return r;                                                           \
+    }                                                                       \
+    return fmt##_##op(a, b, st);                                            \
+}
+
 /*
  * The softfloat.h operations of the same names, one template for
  * binary64 and binary32 (BIAS, MANT_BITS, EXP_MASK: the format's exponent
@@ -358,45 +370,10 @@ static inline bool fpu_fast_round_up(unsigned rm, bool negative, bool odd,
  * integer never overflows either format.
  */
 #define FPU_FAST_FORMAT_OPS(fmt, utype, bias, mant_bits, exp_mask)          \
-static inline utype fpu_fast_##fmt##_add(utype a, utype b, FpStatus *st)    \
-{                                                                           \
-    utype r;                                                                \
-                                                                            \
-    if (st->rm == FP_RNE && fpu_fast_##fmt##_add_host(a, b, &r, st)) {      \
-        return r;                                                           \
-    }                                                                       \
-    return fmt##_add(a, b, st);                                             \
-}                                                                           \
-                                                                            \
-static inline utype fpu_fast_##fmt##_sub(utype a, utype b, FpStatus *st)    \
-{                                                                           \
-    utype r;                                                                \
-                                                                            \
-    if (st->rm == FP_RNE && fpu_fast_##fmt##_sub_host(a, b, &r, st)) {      \
-        return r;                                                           \
-    }                                                                       \
-    return fmt##_sub(a, b, st);                                             \
-}                                                                           \
-                                                                            \
-static inline utype fpu_fast_##fmt##_mul(utype a, utype b, FpStatus *st)    \
-{                                                                           \
-    utype r;                                                                \
-                                                                            \
-    if (st->rm == FP_RNE && fpu_fast_##fmt##_mul_host(a, b, &r, st)) {      \
-        return r;                                                           \
-    }                                                                       \
-    return fmt##_mul(a, b, st);                                             \
-}                                                                           \
-                                                                            \
-static inline utype fpu_fast_##fmt##_div(utype a, utype b, FpStatus *st)    \
-{                                                                           \
-    utype r;                                                                \
-                                                                            \
-    if (st->rm == FP_RNE && fpu_fast_##fmt##_div_host(a, b, &r, st)) {      \
-        return r;                                                           \
-    }                                                                       \
-    return fmt##_div(a, b, st);                                             \
-}                                                                           \
+FPU_FAST_BINARY(fmt, utype, add)                                            \
+FPU_FAST_BINARY(fmt, utype, sub)                                            \
+FPU_FAST_BINARY(fmt, utype, mul)                                            \
+FPU_FAST_BINARY(fmt, utype, div)                                            \
                                                                             \
 static inline utype fpu_fast_##fmt##_sqrt(utype a, FpStatus *st)            \
 {                                                                           \
