@@ -124,13 +124,43 @@ struct CosimBridge {
     uint8_t rx[COSIM_WIRE_MAX + 1];
 };
 
-/* What a wait is for: the reply it takes, and words for messages. */
+/*
+ * What a wait is for: the reply it takes, and what it answers (words for
+ * messages, put together by wait_what only when something went wrong: a
+ * round trip on the ring is a fraction of a microsecond).
+ */
 typedef struct BridgeWait {
     unsigned type;
     unsigned channel;
     uint32_t id;
-    char what[80];              /* "RESP to READ 0x8 (id 42)" */
+    unsigned request;           /* the CosimType answered, or 0 (HELLO) */
+    uint64_t arg;               /* READ/WRITE: the offset; SYNC: the grant */
 } BridgeWait;
+
+/* "RESP to READ 0x8 (id 42)", "SYNC_REPLY to SYNC to 1000 ns (id 7)", ... */
+static const char *wait_what(const BridgeWait *w, char *buf, size_t size)
+{
+    switch (w->request) {
+    case 0:
+        snprintf(buf, size, "%s from the model", cosim_wire_type_name(w->type));
+        break;
+    case COSIM_READ:
+    case COSIM_WRITE:
+        snprintf(buf, size, "%s to %s 0x%" PRIx64 " (id %u)",
+                 cosim_wire_type_name(w->type), cosim_wire_type_name(w->request),
+                 w->arg, w->id);
+        break;
+    case COSIM_SYNC:
+        snprintf(buf, size, "%s to SYNC to %" PRIu64 " ns (id %u)",
+                 cosim_wire_type_name(w->type), w->arg, w->id);
+        break;
+    default:
+        snprintf(buf, size, "%s to %s (id %u)", cosim_wire_type_name(w->type),
+                 cosim_wire_type_name(w->request), w->id);
+        break;
+    }
+    return buf;
+}
 
 /* --- ZeroMQ contexts --- */
 
@@ -303,28 +333,29 @@ static char *bridge_wait(CosimBridge *s, const BridgeWait *w, CosimMsg *reply)
     for (;;) {
         int64_t n = cosim_link_recv(&s->link, s->rx, sizeof(s->rx), timeout);
         char why[COSIM_WIRE_ERR_LEN];
+        char what[96];
         char *err;
 
         switch (n) {
         case COSIM_LINK_TIMEOUT:
-            return g_strdup_printf("no %s within %u ms", w->what,
+            return g_strdup_printf("no %s within %u ms", wait_what(w, what, sizeof(what)),
                                    s->timeout_ms);
         case COSIM_LINK_CLOSED:
             return g_strdup_printf("the model closed the link while kiln "
-                                   "waited for %s", w->what);
+                                   "waited for %s", wait_what(w, what, sizeof(what)));
         case COSIM_LINK_CORRUPT:
             return g_strdup_printf("the model broke the shared-memory ring "
                                    "(%s) while kiln waited for %s",
-                                   s->link.why, w->what);
+                                   s->link.why, wait_what(w, what, sizeof(what)));
         case COSIM_LINK_FAILED:
-            return g_strdup_printf("waiting for %s: %s", w->what,
+            return g_strdup_printf("waiting for %s: %s", wait_what(w, what, sizeof(what)),
                                    zmq_strerror(errno));
         default:
             break;
         }
         if (cosim_wire_decode(s->rx, (size_t)n, reply, why, sizeof(why)) < 0) {
             return g_strdup_printf("malformed message from the model (%s) "
-                                   "while kiln waited for %s", why, w->what);
+                                   "while kiln waited for %s", why, wait_what(w, what, sizeof(what)));
         }
         switch (reply->hdr.type) {
         case COSIM_IRQ:
@@ -332,7 +363,7 @@ static char *bridge_wait(CosimBridge *s, const BridgeWait *w, CosimMsg *reply)
                 return g_strdup_printf("IRQ on line %u, but the bridge has %u "
                                        "interrupts (while kiln waited for "
                                        "%s)", reply->u.irq.line,
-                                       s->dev.outs[0].count, w->what);
+                                       s->dev.outs[0].count, wait_what(w, what, sizeof(what)));
             }
             bridge_apply_irq(s, reply);
             continue;
@@ -342,7 +373,7 @@ static char *bridge_wait(CosimBridge *s, const BridgeWait *w, CosimMsg *reply)
                 return g_strdup_printf("%s without the DMA capability (while "
                                        "kiln waited for %s)",
                                        cosim_wire_type_name(reply->hdr.type),
-                                       w->what);
+                                       wait_what(w, what, sizeof(what)));
             }
             err = bridge_serve_dma(s, reply);
             if (err) {
@@ -354,12 +385,12 @@ static char *bridge_wait(CosimBridge *s, const BridgeWait *w, CosimMsg *reply)
                                               reply->data_len);
 
             return g_strdup_printf("the model reported an error while kiln "
-                                   "waited for %s: %s", w->what,
+                                   "waited for %s: %s", wait_what(w, what, sizeof(what)),
                                    one_line(text));
         }
         case COSIM_BYE:
             return g_strdup_printf("the model said BYE while kiln waited for "
-                                   "%s", w->what);
+                                   "%s", wait_what(w, what, sizeof(what)));
         default:
             break;
         }
@@ -369,7 +400,7 @@ static char *bridge_wait(CosimBridge *s, const BridgeWait *w, CosimMsg *reply)
             return g_strdup_printf("unexpected %s (channel %u, id %u) from "
                                    "the model while kiln waited for %s",
                                    cosim_wire_type_name(reply->hdr.type),
-                                   reply->hdr.channel, reply->hdr.id, w->what);
+                                   reply->hdr.channel, reply->hdr.id, wait_what(w, what, sizeof(what)));
         }
         return NULL;
     }
@@ -417,13 +448,11 @@ static void bridge_set_next_event(CosimBridge *s, uint64_t next, uint64_t t)
 static void bridge_sync(CosimBridge *s, uint64_t t)
 {
     BridgeWait w = { .type = COSIM_SYNC_REPLY, .channel = 0,
-                     .id = ++s->next_id };
+                     .id = ++s->next_id, .request = COSIM_SYNC, .arg = t };
     CosimMsg m = { .hdr = { .type = COSIM_SYNC, .id = w.id, .timestamp = t } };
     CosimMsg reply;
     char *err;
 
-    snprintf(w.what, sizeof(w.what), "SYNC_REPLY to SYNC to %" PRIu64 " ns "
-             "(id %u)", t, w.id);
     s->busy = true;
     err = bridge_send(s, &m);
     if (!err) {
@@ -471,15 +500,14 @@ static void bridge_on_timer(void *opaque)
 
 /* --- accesses --- */
 
-/* Send M and wait for its RESP; the RESP is in *REPLY. */
-static void bridge_transact(CosimBridge *s, CosimMsg *m, CosimMsg *reply,
-                            const char *what)
+/* Send M (READ, WRITE or RESET) and wait for its RESP; the RESP is in *REPLY. */
+static void bridge_transact(CosimBridge *s, CosimMsg *m, CosimMsg *reply)
 {
     BridgeWait w = { .type = COSIM_RESP, .channel = m->hdr.channel,
-                     .id = m->hdr.id };
+                     .id = m->hdr.id, .request = m->hdr.type,
+                     .arg = m->u.access.addr };
     char *err;
 
-    snprintf(w.what, sizeof(w.what), "RESP to %s (id %u)", what, w.id);
     s->busy = true;
     err = bridge_send(s, m);
     if (!err) {
@@ -529,19 +557,17 @@ static uint64_t bridge_read(void *opaque, hwaddr offset, unsigned size)
                       .byte_enable = (1ull << size) - 1 },
     };
     CosimMsg reply;
-    char what[48];
     uint64_t value = 0;
 
     if (bridge_reentered(s, win->channel, offset)) {
         return 0;
     }
-    snprintf(what, sizeof(what), "READ 0x%" PRIx64, offset);
-    bridge_transact(s, &m, &reply, what);
+    bridge_transact(s, &m, &reply);
     if (reply.u.resp.status == COSIM_OK) {
         if (reply.data_len != size) {
             g_autofree char *err = g_strdup_printf(
-                "RESP to %s (id %u) carries %u bytes, not %u", what, m.hdr.id,
-                reply.data_len, size);
+                "RESP to READ 0x%" PRIx64 " (id %u) carries %u bytes, not %u",
+                offset, m.hdr.id, reply.data_len, size);
 
             bridge_fatal(s, win->channel, err);
         }
@@ -583,7 +609,6 @@ static void bridge_write(void *opaque, hwaddr offset, uint64_t value,
         .data_len = size,
     };
     CosimMsg reply;
-    char what[48];
     char *err;
 
     if (bridge_reentered(s, win->channel, offset)) {
@@ -607,8 +632,7 @@ static void bridge_write(void *opaque, hwaddr offset, uint64_t value,
         bridge_rearm(s);
         return;
     }
-    snprintf(what, sizeof(what), "WRITE 0x%" PRIx64, offset);
-    bridge_transact(s, &m, &reply, what);
+    bridge_transact(s, &m, &reply);
     if (reply.u.resp.status != COSIM_OK) {
         log_mask(LOG_GUEST_ERROR, "cosim %s: channel %u: write of %u bytes at "
                  "0x%" PRIx64 ": %s\n", s->dev.path, win->channel, size, offset,
@@ -634,7 +658,8 @@ static const MemOps bridge_ops = {
  */
 static char *bridge_offer_ring(CosimBridge *s)
 {
-    BridgeWait w = { .type = COSIM_SHM_REPLY, .id = ++s->next_id };
+    BridgeWait w = { .type = COSIM_SHM_REPLY, .id = ++s->next_id,
+                     .request = COSIM_SHM_OFFER };
     CosimMsg m = {
         .hdr = { .type = COSIM_SHM_OFFER, .id = w.id,
                  .timestamp = (uint64_t)clock_now() },
@@ -646,7 +671,6 @@ static char *bridge_offer_ring(CosimBridge *s)
 
     g_strlcpy(m.u.shm_offer.name, cosim_shm_name(s->offer),
               sizeof(m.u.shm_offer.name));
-    snprintf(w.what, sizeof(w.what), "SHM_REPLY to SHM_OFFER (id %u)", w.id);
     err = bridge_send(s, &m);
     if (!err) {
         err = bridge_wait(s, &w, &reply);
@@ -700,7 +724,6 @@ static char *bridge_hello(CosimBridge *s)
         }
     }
     g_strlcpy(m.u.hello.name, s->dev.name, sizeof(m.u.hello.name));
-    snprintf(w.what, sizeof(w.what), "HELLO from the model");
     err = bridge_send(s, &m);
     if (!err) {
         err = bridge_wait(s, &w, &reply);
@@ -868,7 +891,7 @@ static void bridge_reset(Device *dev)
         if (s->trace) {
             fprintf(s->trace, "%" PRIu64 " RESET %u\n", t, ch);
         }
-        bridge_transact(s, &m, &reply, "RESET");
+        bridge_transact(s, &m, &reply);
         bridge_resp_done(s, &reply, t);
     }
 }
