@@ -48,6 +48,7 @@
  * yielding covers a few of those.
  */
 #define RING_SPIN_NS 1000
+#define RING_SPINS_PER_LOOK 16
 #define RING_YIELD_NS 50000
 /* The longest sleep between two looks at the caller's GONE. */
 #define RING_SLICE_NS 10000000
@@ -339,18 +340,33 @@ static int ring_wait(CosimRing *r, uint32_t *word, const uint32_t *seen,
                      uint32_t *waiting, int (*ready)(CosimRing *),
                      int timeout_ms, CosimRingGone gone, void *opaque)
 {
-    int64_t start = now_ns();
-    int64_t deadline = timeout_ms < 0 ? INT64_MAX
-                                      : start + (int64_t)timeout_ms * 1000000;
-    int rd;
+    int rd = ready(r);
+    int64_t start, deadline;
+    bool spinning = true;
 
-    while ((rd = ready(r)) == 0) {
-        int64_t now = now_ns();
+    /*
+     * The clock is read only when the message is not there yet, and while
+     * spinning every RING_SPINS_PER_LOOK turns: it is not free either.
+     */
+    if (rd != 0) {
+        return rd > 0 ? 0 : COSIM_RING_CORRUPT;
+    }
+    start = now_ns();
+    deadline = timeout_ms < 0 ? INT64_MAX
+                              : start + (int64_t)timeout_ms * 1000000;
+    for (unsigned spins = 1; (rd = ready(r)) == 0; spins++) {
+        int64_t now;
 
+        if (spinning && spins % RING_SPINS_PER_LOOK) {
+            cpu_relax();
+            continue;
+        }
+        now = now_ns();
         if (now < start + RING_SPIN_NS) {
             cpu_relax();
             continue;
         }
+        spinning = false;
         if (now < start + RING_YIELD_NS) {
             sched_yield();
             continue;
