@@ -23,6 +23,7 @@ packages="
   opensbi
   u-boot-qemu
   qemu-system-misc
+  gdb-multiarch
 "
 
 missing=""

@@ -1,10 +1,11 @@
 /*
  * kiln-system-riscv64 / kiln-system-riscv32: the command line, QEMU's
  * habits.  Parse the options, create the chardevs, assemble the board
- * from its device tree, start the front ends (qtest, QMP) and run the
- * main loop until something asks the run to end.
+ * from its device tree, start the front ends (qtest, QMP, gdbstub) and
+ * run the main loop until something asks the run to end.
  *
  *     kiln-system-riscv64 -M virt -nographic
+ *     kiln-system-riscv64 -M virt -bios fw.elf -S -s   (then gdb-multiarch)
  *     kiln-system-riscv64 -M dt,dts=board.dts,strict=on -qtest stdio
  */
 #include "system.h"
@@ -48,6 +49,8 @@ typedef struct Options {
     const char *append;
     unsigned icount_shift;
     unsigned smp;               /* -smp: harts, 0 = as the DT says */
+    const char *gdb;            /* -gdb DEV (-s: tcp::1234) */
+    bool freeze;                /* -S: harts wait for a debugger's continue */
 } Options;
 
 typedef enum OptionId {
@@ -55,7 +58,7 @@ typedef enum OptionId {
     OPT_QMP, OPT_GLOBAL, OPT_LOG, OPT_LOG_FILE, OPT_DEVICE, OPT_VERSION,
     OPT_HELP, OPT_QTEST, OPT_QTEST_LOG, OPT_ACCEL, OPT_NODEFAULTS,
     OPT_NO_REBOOT, OPT_BIOS, OPT_KERNEL, OPT_DTB, OPT_APPEND, OPT_ICOUNT,
-    OPT_SMP,
+    OPT_SMP, OPT_GDB, OPT_GDB_DEFAULT, OPT_FREEZE,
     OPT_IGNORED,
 } OptionId;
 
@@ -93,6 +96,9 @@ static const OptionDesc option_table[] = {
     { "append", OPT_APPEND, true, "-append TEXT  /chosen/bootargs" },
     { "smp", OPT_SMP, true, "-smp [cpus=]N  N harts (the board's one cpu node is copied)" },
     { "icount", OPT_ICOUNT, true, "-icount [shift=]N  virtual time: 2^N ns per instruction (default 0)" },
+    { "gdb", OPT_GDB, true, "-gdb tcp::PORT|tcp:HOST:PORT  wait for gdb on a TCP port (docs/gdb.md)" },
+    { "s", OPT_GDB_DEFAULT, false, "-s  same as -gdb tcp::1234" },
+    { "S", OPT_FREEZE, false, "-S  do not start the harts until gdb says continue" },
     /* Accepted for QEMU's libqtest and scripts; nothing to do for them here. */
     { "display", OPT_IGNORED, true, NULL },
     { "audio", OPT_IGNORED, true, NULL },
@@ -423,6 +429,15 @@ static void parse_options(Options *o, int argc, char **argv)
         case OPT_SMP:
             o->smp = parse_smp(value);
             break;
+        case OPT_GDB:
+            o->gdb = value;
+            break;
+        case OPT_GDB_DEFAULT:
+            o->gdb = "tcp::1234";
+            break;
+        case OPT_FREEZE:
+            o->freeze = true;
+            break;
         case OPT_IGNORED:
             break;
         }
@@ -504,13 +519,31 @@ static void load_tree(const Options *o, void **fdt, size_t *size,
  */
 #define IO_POLL_NS 1000000
 
+/* The earliest hart's time: where the board's clock stands after a stop. */
+static int64_t cpus_min_time(void)
+{
+    GPtrArray *cpus = riscv_cpus();
+    int64_t t = INT64_MAX;
+
+    for (guint i = 0; i < cpus->len; i++) {
+        t = MIN(t, ((RiscvCpu *)g_ptr_array_index(cpus, i))->time);
+    }
+    return t;
+}
+
 static void run_cpus(void)
 {
     while (!runstate_process_requests()) {
         int64_t now = clock_now();
         int64_t deadline = clock_next_deadline();
         int64_t until = now + IO_POLL_NS;
+        RiscvCpu *stopped;
 
+        if (runstate_paused()) {
+            /* Stopped (-S, the debugger): time stands still, front ends run. */
+            g_main_context_iteration(NULL, TRUE);
+            continue;
+        }
         if (deadline >= 0 && deadline <= now) {
             clock_advance_to(now);
             continue;
@@ -527,6 +560,11 @@ static void run_cpus(void)
             until = deadline;
         }
         riscv_cpus_run(until);
+        if (riscv_debug_take_event(&stopped) != RISCV_DEBUG_NONE) {
+            clock_advance_to(cpus_min_time());
+            gdbstub_report_stop(stopped);
+            continue;
+        }
         clock_advance_to(until);
         g_main_context_iteration(NULL, FALSE);
     }
@@ -647,6 +685,11 @@ int main(int argc, char **argv)
     for (guint i = 0; i < o.mons->len; i++) {
         qmp_monitor_init(parse_mon(g_ptr_array_index(o.mons, i)));
     }
+    if (o.gdb && !gdbstub_init(o.gdb, &err)) {
+        die_error(err);
+    }
+    /* -S without -gdb waits until the run is ended (a signal, QMP quit). */
+    runstate_set_paused(o.freeze);
 
     if (!qtest_mode) {
         RiscvBootOptions boot = {
@@ -677,6 +720,7 @@ int main(int argc, char **argv)
             g_main_context_iteration(NULL, TRUE);
         }
     }
+    gdbstub_exit(runstate_exit_code());
     /* The board first: its devices detach from the chardevs they use. */
     machine_free(m);
     chardev_close_all();

@@ -18,6 +18,7 @@ static int exit_code;
 static char *reset_reason;
 static bool no_reboot;
 static GArray *reset_listeners;
+static bool paused;
 
 void machine_request_shutdown(int code)
 {
@@ -80,4 +81,15 @@ bool runstate_process_requests(void)
 int runstate_exit_code(void)
 {
     return exit_code;
+}
+
+void runstate_set_paused(bool on)
+{
+    paused = on;
+    g_main_context_wakeup(NULL);
+}
+
+bool runstate_paused(void)
+{
+    return paused;
 }

@@ -1,6 +1,6 @@
 /*
  * The parts of the kiln program around the board: run state, the qtest
- * server and QMP monitors.  Internal to system/ and its tests.
+ * server, QMP monitors and the gdbstub.  Internal to system/ and its tests.
  */
 #ifndef KILN_SYSTEM_H
 #define KILN_SYSTEM_H
@@ -19,6 +19,12 @@ void runstate_set_no_reboot(bool on);
 /* Carry out pending requests; true when the run should end. */
 bool runstate_process_requests(void);
 int runstate_exit_code(void);
+/*
+ * Paused CPUs (-S, or a debugger stopped them): the main loop serves the
+ * front ends only, and virtual time stands still.
+ */
+void runstate_set_paused(bool paused);
+bool runstate_paused(void);
 
 /* --- qtest server (qtest.c) --- */
 
@@ -34,5 +40,22 @@ bool qtest_server_init(Chardev *chr, const char *log, GError **errp);
 void qmp_monitor_init(Chardev *chr);
 /* Send EVENT with DATA (a JSON object text, or NULL) to every monitor. */
 void qmp_send_event(const char *event, const char *data_json);
+
+/* --- gdbstub (gdbstub.c) --- */
+
+/*
+ * Listen for GDB's remote protocol on SPEC: tcp::PORT, tcp:HOST:PORT
+ * (-gdb; -s is tcp::1234).  One debugger at a time.
+ */
+bool gdbstub_init(const char *spec, GError **errp);
+struct RiscvCpu;
+
+/*
+ * CPU stopped at a breakpoint or after a step (riscv_debug_take_event):
+ * pause, and tell the debugger (SIGTRAP).
+ */
+void gdbstub_report_stop(struct RiscvCpu *cpu);
+/* The run ends with CODE: tell a connected debugger, close the sockets. */
+void gdbstub_exit(int code);
 
 #endif

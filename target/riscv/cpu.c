@@ -333,13 +333,143 @@ static void account(RiscvCpu *cpu, uint32_t n)
     cpu->time += (int64_t)n << cpu->icount_shift;
 }
 
+/* --- debugger support --- */
+
+static GArray *breakpoints;     /* uint64_t virtual pcs */
+static RiscvCpu *step_cpu;      /* the hart stepping, or NULL */
+static RiscvDebugEvent debug_event;
+static RiscvCpu *debug_event_cpu;
+
+static guint breakpoint_index(uint64_t pc)
+{
+    for (guint i = 0; breakpoints && i < breakpoints->len; i++) {
+        if (g_array_index(breakpoints, uint64_t, i) == pc) {
+            return i;
+        }
+    }
+    return G_MAXUINT;
+}
+
+bool riscv_breakpoint_insert(uint64_t pc)
+{
+    if (breakpoint_index(pc) != G_MAXUINT) {
+        return false;
+    }
+    if (!breakpoints) {
+        breakpoints = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    }
+    g_array_append_val(breakpoints, pc);
+    /*
+     * Blocks translated so far may run past PC, and chained ones never
+     * come back to the CPU loop to look: drop them all.
+     */
+    tb_flush_all();
+    return true;
+}
+
+bool riscv_breakpoint_remove(uint64_t pc)
+{
+    guint i = breakpoint_index(pc);
+
+    if (i == G_MAXUINT) {
+        return false;
+    }
+    g_array_remove_index_fast(breakpoints, i);
+    return true;
+}
+
+void riscv_breakpoint_remove_all(void)
+{
+    if (breakpoints) {
+        g_array_free(breakpoints, TRUE);
+        breakpoints = NULL;
+    }
+}
+
+bool riscv_breakpoint_at(RiscvCpu *cpu, uint64_t pc)
+{
+    /* An RV32 pc may be held sign-extended; a debugger's address is not. */
+    return breakpoints && breakpoints->len &&
+           breakpoint_index(cpu->xlen == 32 ? (uint32_t)pc : pc) != G_MAXUINT;
+}
+
+bool riscv_debug_active(void)
+{
+    return step_cpu || (breakpoints && breakpoints->len);
+}
+
+void riscv_debug_resume(RiscvCpu *step)
+{
+    GPtrArray *cpus = riscv_cpus();
+
+    for (guint i = 0; i < cpus->len; i++) {
+        RiscvCpu *cpu = g_ptr_array_index(cpus, i);
+
+        cpu->debug_skip_bp = true;
+        cpu->debug_skip_pc = cpu->pc;
+        /* A step not finished (the hart waits in WFI) is dropped. */
+        cpu->debug_step = cpu == step;
+    }
+    step_cpu = step;
+    debug_event = RISCV_DEBUG_NONE;
+}
+
+RiscvDebugEvent riscv_debug_take_event(RiscvCpu **cpu)
+{
+    RiscvDebugEvent e = debug_event;
+
+    *cpu = debug_event_cpu;
+    debug_event = RISCV_DEBUG_NONE;
+    debug_event_cpu = NULL;
+    return e;
+}
+
+static void debug_stop(RiscvCpu *cpu, RiscvDebugEvent e)
+{
+    if (e == RISCV_DEBUG_STEP) {
+        step_cpu = NULL;
+    }
+    debug_event = e;
+    debug_event_cpu = cpu;
+}
+
+bool riscv_debug_rw(RiscvCpu *cpu, uint64_t addr, void *buf, size_t len,
+                    bool write)
+{
+    uint8_t *p = buf;
+
+    while (len > 0) {
+        uint64_t in_page = PAGE_SIZE - (addr & ~PAGE_MASK);
+        size_t n = (size_t)MIN(len, in_page);
+        uint64_t paddr;
+
+        if (!riscv_debug_translate(cpu, addr, &paddr)) {
+            return false;
+        }
+        if (write) {
+            if (as_write(cpu->as, paddr, p, n) != MEM_OK) {
+                return false;
+            }
+            /* The debugger may patch code: drop what was translated from it. */
+            tb_invalidate_page(paddr);
+        } else if (as_read(cpu->as, paddr, p, n) != MEM_OK) {
+            return false;
+        }
+        addr += n;
+        p += n;
+        len -= n;
+    }
+    return true;
+}
+
 static void run_hart(RiscvCpu *cpu, int64_t until)
 {
     /*
      * A device that ends or resets the run (the test finisher) stops the
      * hart right after the instruction that asked: nothing runs past it.
      */
-    while (cpu->time < until && !machine_stop_pending()) {
+    while (cpu->time < until && !machine_stop_pending() &&
+           debug_event == RISCV_DEBUG_NONE) {
         TranslationBlock *tb;
         InterpExit r;
         uint64_t budget;
@@ -356,6 +486,11 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
             cpu->time += 1ll << cpu->icount_shift;
             tb_release();
             cpu->cur_tb = NULL;
+            /* A step that traps stops at the handler, as in QEMU. */
+            if (cpu->debug_step) {
+                cpu->debug_step = false;
+                debug_stop(cpu, RISCV_DEBUG_STEP);
+            }
             continue;
         }
         /*
@@ -383,6 +518,25 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
         }
         budget = (uint64_t)((stop - cpu->time + (1ll << cpu->icount_shift) - 1)
                             >> cpu->icount_shift);
+        /*
+         * Under a debugger every block starts here (translate.c ends
+         * blocks before breakpoints, and nothing is chained): stop before
+         * a breakpoint, unless resuming from it; a step is a block of one
+         * instruction, so instret and time stay exact.  Interrupts are
+         * taken as without a debugger, so the run is the same run.
+         */
+        if (unlikely(riscv_debug_active())) {
+            bool skip = cpu->debug_skip_bp && cpu->pc == cpu->debug_skip_pc;
+
+            cpu->debug_skip_bp = false;
+            if (!skip && riscv_breakpoint_at(cpu, cpu->pc)) {
+                debug_stop(cpu, RISCV_DEBUG_BREAKPOINT);
+                break;
+            }
+            if (cpu->debug_step) {
+                budget = 1;
+            }
+        }
         if (unlikely(log_enabled_mask & LOG_CPU)) {
             log_cpu_state(cpu);
         }
@@ -400,7 +554,8 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
              * completes itself (tcg/native.h); only a stop inside a
              * block is left to account here.
              */
-            bool chaining = !(log_enabled_mask & (LOG_CPU | LOG_EXEC));
+            bool chaining = !(log_enabled_mask & (LOG_CPU | LOG_EXEC)) &&
+                            !riscv_debug_active();
 
             r = (InterpExit)native_run(&riscv_native_target, cpu, tb, budget,
                                        chaining);
@@ -420,6 +575,10 @@ static void run_hart(RiscvCpu *cpu, int64_t until)
         }
         tb_release();
         cpu->cur_tb = NULL;
+        if (unlikely(cpu->debug_step)) {
+            cpu->debug_step = false;
+            debug_stop(cpu, RISCV_DEBUG_STEP);
+        }
     }
 }
 
@@ -435,13 +594,15 @@ void riscv_cpus_run(int64_t until)
     GPtrArray *cpus = riscv_cpus();
     int64_t start = clock_now();
 
-    if (cpus->len == 1) {
-        run_hart(g_ptr_array_index(cpus, 0), until);
+    /* Only the hart a debugger steps runs; the others wait where they are. */
+    if (cpus->len == 1 || step_cpu) {
+        run_hart(step_cpu ? step_cpu : g_ptr_array_index(cpus, 0), until);
         return;
     }
-    for (int64_t t = start; t < until;) {
+    for (int64_t t = start; t < until && debug_event == RISCV_DEBUG_NONE;) {
         t = MIN(t + SMP_SLICE_NS, until);
-        for (guint i = 0; i < cpus->len && !machine_stop_pending(); i++) {
+        for (guint i = 0; i < cpus->len && !machine_stop_pending() &&
+                          debug_event == RISCV_DEBUG_NONE; i++) {
             run_hart(g_ptr_array_index(cpus, i), t);
         }
     }

@@ -188,6 +188,11 @@ typedef struct RiscvCpu {
     TranslationBlock *jmp_cache[JMP_CACHE_SIZE];
     uint64_t jc_gen;
     bool tb_invalidated;        /* the running block's code was written */
+
+    /* --- debugger (cpu.c, system/gdbstub.c) --- */
+    bool debug_step;            /* run one instruction, then stop */
+    bool debug_skip_bp;         /* resuming at debug_skip_pc: do not stop there */
+    uint64_t debug_skip_pc;
 } RiscvCpu;
 
 /* --- cpu.c --- */
@@ -202,6 +207,45 @@ void riscv_cpus_run(int64_t until);
 void riscv_cpus_set_icount_shift(unsigned shift);
 /* Every hart waits for an interrupt that is not pending. */
 bool riscv_cpus_idle(void);
+
+/*
+ * --- debugger support (cpu.c) ---
+ *
+ * Software breakpoints are kept in a list and never written into guest
+ * memory: a hart stops before it executes an instruction at a breakpoint
+ * pc.  While any breakpoint is set or a hart steps, translated blocks end
+ * before every breakpoint pc and are not chained, so every block starts
+ * in the CPU loop, where breakpoints are checked.
+ */
+typedef enum RiscvDebugEvent {
+    RISCV_DEBUG_NONE,           /* ran to the time asked */
+    RISCV_DEBUG_BREAKPOINT,     /* stopped before a breakpoint pc */
+    RISCV_DEBUG_STEP,           /* a stepping hart ran one instruction */
+} RiscvDebugEvent;
+
+/* Add or remove a breakpoint at virtual PC; false if there was (not) one. */
+bool riscv_breakpoint_insert(uint64_t pc);
+bool riscv_breakpoint_remove(uint64_t pc);
+void riscv_breakpoint_remove_all(void);
+/* Is there a breakpoint at CPU's PC (taken at CPU's XLEN)? */
+bool riscv_breakpoint_at(RiscvCpu *cpu, uint64_t pc);
+/* Breakpoints are set or a hart steps: translation and chaining care. */
+bool riscv_debug_active(void);
+/*
+ * Resume: every hart runs on in riscv_cpus_run or, with STEP, only STEP
+ * runs, for one instruction.  A breakpoint at a hart's current pc is
+ * passed over, so that resuming from a breakpoint makes progress.
+ */
+void riscv_debug_resume(RiscvCpu *step);
+/* What ended the last riscv_cpus_run early, and on which hart; clears it. */
+RiscvDebugEvent riscv_debug_take_event(RiscvCpu **cpu);
+/*
+ * Copy LEN bytes at virtual ADDR as CPU sees it in its current mode,
+ * without side effects on the page tables (no A/D updates) or the TLB.
+ * False if a page does not translate or memory is not there.
+ */
+bool riscv_debug_rw(RiscvCpu *cpu, uint64_t addr, void *buf, size_t len,
+                    bool write);
 
 /* --- helpers and traps (op_helper.c) --- */
 
@@ -231,6 +275,12 @@ unsigned riscv_data_mmu_idx(RiscvCpu *cpu);
 /* Translate VADDR for an access; raises the guest's exception on a fault. */
 uint64_t riscv_translate(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
                          unsigned mmu_idx, unsigned size);
+/*
+ * The physical address of VADDR as a load in the hart's current mode
+ * would see it, for a debugger: every valid mapping, no fault raised and
+ * no A/D bit set, so that looking changes nothing.  False: unmapped.
+ */
+bool riscv_debug_translate(RiscvCpu *cpu, uint64_t vaddr, uint64_t *paddr);
 /* The physical address of the instruction at VADDR (raises on fault). */
 uint64_t riscv_fetch_paddr(RiscvCpu *cpu, uint64_t vaddr);
 /* Fetch an instruction halfword at VADDR (raises on fault). */

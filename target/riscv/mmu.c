@@ -182,7 +182,7 @@ static bool pte_load(RiscvCpu *cpu, uint64_t paddr, unsigned size,
 
 /* Walk the page table; false with *res describing the fault. */
 static bool page_walk(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
-                      unsigned priv, WalkResult *res)
+                      unsigned priv, bool peek, WalkResult *res)
 {
     unsigned mode, levels, vpn_bits, pte_size, va_bits;
     uint64_t base, pte = 0, pte_addr = 0;
@@ -242,15 +242,19 @@ static bool page_walk(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
         return false;
     }
     /* Permissions (4.3.2 step 5). */
+    if (peek) {
+        priv = PRV_M;   /* a debugger sees every valid mapping */
+    }
     if (priv == PRV_U && !(pte & PTE_U)) {
         return false;
     }
     if (priv == PRV_S && (pte & PTE_U) && (type == ACCESS_FETCH || !sum)) {
         return false;
     }
-    if ((type == ACCESS_FETCH && !(pte & PTE_X)) ||
-        (type == ACCESS_LOAD && !(pte & PTE_R) && !(mxr && (pte & PTE_X))) ||
-        (type == ACCESS_STORE && !(pte & PTE_W))) {
+    if (!peek &&
+        ((type == ACCESS_FETCH && !(pte & PTE_X)) ||
+         (type == ACCESS_LOAD && !(pte & PTE_R) && !(mxr && (pte & PTE_X))) ||
+         (type == ACCESS_STORE && !(pte & PTE_W)))) {
         return false;
     }
     {
@@ -269,7 +273,7 @@ static bool page_walk(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
         }
     }
     /* Set A, and D for a store, in hardware (Svadu behaviour). */
-    {
+    if (!peek) {
         uint64_t want = PTE_A | (type == ACCESS_STORE ? PTE_D : 0);
 
         if ((pte & want) != want) {
@@ -280,6 +284,25 @@ static bool page_walk(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
             }
         }
     }
+    return true;
+}
+
+bool riscv_debug_translate(RiscvCpu *cpu, uint64_t vaddr, uint64_t *paddr)
+{
+    unsigned priv = riscv_data_mmu_idx(cpu);
+    WalkResult res = { 0 };
+
+    if (cpu->xlen == 32) {
+        vaddr = (uint32_t)vaddr;
+    }
+    if (priv == PRV_M) {
+        *paddr = vaddr;
+        return true;
+    }
+    if (!page_walk(cpu, vaddr, ACCESS_LOAD, priv, true, &res)) {
+        return false;
+    }
+    *paddr = res.paddr;
     return true;
 }
 
@@ -319,7 +342,7 @@ uint64_t riscv_translate(RiscvCpu *cpu, uint64_t vaddr, AccessType type,
 
     if (priv == PRV_M) {
         res.paddr = vaddr;
-    } else if (!page_walk(cpu, vaddr, type, priv, &res)) {
+    } else if (!page_walk(cpu, vaddr, type, priv, false, &res)) {
         log_mask(LOG_MMU, "%s: %s fault at 0x%" PRIx64 " (%s)\n",
                  cpu->dev.path, res.page_fault ? "page" : "access", vaddr,
                  type == ACCESS_FETCH ? "fetch" : type == ACCESS_LOAD ? "load"

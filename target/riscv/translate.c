@@ -200,8 +200,10 @@ static bool loop_unrolls(DisasContext *ctx, uint64_t target)
     uint32_t done = ctx->ninsns + 1;
     uint32_t pass = done / (ctx->passes + 1);
 
+    /* Under a debugger a pass must come back to the CPU loop (cpu.c). */
     return target == ctx->pc_first && ctx->passes + 1 < LOOP_MAX_PASSES &&
-           done + pass <= MIN(ctx->max_insns, LOOP_MAX_INSNS);
+           done + pass <= MIN(ctx->max_insns, LOOP_MAX_INSNS) &&
+           !riscv_debug_active();
 }
 
 static bool gen_branch(DisasContext *ctx, IrCond cond, unsigned rs1,
@@ -528,7 +530,7 @@ static const void *riscv_native_lookup(void *env)
     const TranslationBlock *tb = cpu->jmp_cache[(pc >> 1) % JMP_CACHE_SIZE];
 
     if (unlikely(log_enabled_mask & (LOG_CPU | LOG_EXEC)) ||
-        cpu->jc_gen != tb_invalidations ||
+        riscv_debug_active() || cpu->jc_gen != tb_invalidations ||
         e->tag[ACCESS_FETCH] != (vaddr & PAGE_MASK) || !tb || tb->pc != pc ||
         tb->phys_pc != (e->paddr | (vaddr & ~PAGE_MASK)) ||
         tb->flags != tb_flags(cpu)) {
@@ -586,6 +588,14 @@ static TranslationBlock *translate_block(RiscvCpu *cpu, uint64_t pc,
         unsigned len;
         uint32_t insn;
 
+        /*
+         * A breakpoint: end the block before it, so that the CPU loop
+         * stops there (the first instruction is the one it resumes at).
+         */
+        if (n > 0 && unlikely(riscv_debug_active()) &&
+            riscv_breakpoint_at(cpu, ctx.pc)) {
+            break;
+        }
         /* A 4-byte instruction across the page end starts its own block. */
         if (n > 0 && (ctx.pc & ~PAGE_MASK) == PAGE_SIZE - 2 &&
             (riscv_fetch16(cpu, ctx.pc) & 3) == 3) {
