@@ -655,6 +655,41 @@ static TranslationBlock *translate_block(RiscvCpu *cpu, uint64_t pc,
     return tb;
 }
 
+/*
+ * A block cut short to CAP instructions (near a deadline) is cached like
+ * any other, under its flags with the cap added: a timer-driven guest
+ * comes to the same pc with the same budget over and over.  Only the CPU
+ * loop enters such a block (its flags match no hart's, so nothing chains
+ * to it or finds it by an indirect jump).
+ */
+#define TB_FLAGS_CAP_SHIFT 10
+_Static_assert(TB_MAX_INSNS < (1 << (32 - TB_FLAGS_CAP_SHIFT)),
+               "a cap fits below the extension bits of the flags");
+
+/* The cached block for PC under FLAGS, translated (at most MAX_INSNS) if new. */
+static TranslationBlock *tb_get(RiscvCpu *cpu, uint64_t pc, uint64_t phys_pc,
+                                uint64_t flags, uint64_t max_insns)
+{
+    TranslationBlock *tb = tb_lookup(pc, phys_pc, flags);
+    bool new_code_page[2] = { !tb_page_has_code(phys_pc), false };
+
+    if (tb) {
+        return tb;
+    }
+    tb = translate_block(cpu, pc, phys_pc, flags, max_insns);
+    new_code_page[1] = tb->phys_page2 != UINT64_MAX &&
+                       !tb_page_has_code(tb->phys_page2);
+    tb_insert(tb);
+    /* Stores to a page that now holds code must take the slow path. */
+    if (new_code_page[0]) {
+        riscv_tlb_protect_code(phys_pc);
+    }
+    if (new_code_page[1]) {
+        riscv_tlb_protect_code(tb->phys_page2);
+    }
+    return tb;
+}
+
 TranslationBlock *riscv_tb_find(RiscvCpu *cpu, uint64_t budget)
 {
     uint64_t pc = cpu->pc;
@@ -670,27 +705,13 @@ TranslationBlock *riscv_tb_find(RiscvCpu *cpu, uint64_t budget)
     }
     tb = *slot;
     if (!tb || tb->pc != pc || tb->phys_pc != phys_pc || tb->flags != flags) {
-        tb = tb_lookup(pc, phys_pc, flags);
-        if (!tb) {
-            bool new_code_page[2] = { !tb_page_has_code(phys_pc), false };
-
-            tb = translate_block(cpu, pc, phys_pc, flags, TB_MAX_INSNS);
-            new_code_page[1] = tb->phys_page2 != UINT64_MAX &&
-                               !tb_page_has_code(tb->phys_page2);
-            tb_insert(tb);
-            /* Stores to a page that now holds code must take the slow path. */
-            if (new_code_page[0]) {
-                riscv_tlb_protect_code(phys_pc);
-            }
-            if (new_code_page[1]) {
-                riscv_tlb_protect_code(tb->phys_page2);
-            }
-        }
+        tb = tb_get(cpu, pc, phys_pc, flags, TB_MAX_INSNS);
         *slot = tb;
     }
     if ((tb->native ? tb->entry_insns : tb->ninsns) > budget) {
-        /* Near a deadline: a one-off block that stops exactly there. */
-        tb = translate_block(cpu, pc, phys_pc, flags, budget);
+        /* Near a deadline: a block that stops exactly there. */
+        tb = tb_get(cpu, pc, phys_pc, flags | budget << TB_FLAGS_CAP_SHIFT,
+                    budget);
     }
     return tb;
 }

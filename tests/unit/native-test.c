@@ -777,6 +777,17 @@ static void test_loop_passes(void)
     g_assert_cmpuint(tb->ninsns, >, 3);
     g_assert_cmpuint(tb->ninsns % 3, ==, 0);
     g_assert_true(tb->cached);
+
+    /*
+     * With less than a pass: a block cut to the budget, kept for the next
+     * time the hart comes there with that budget (a timer-driven guest
+     * does, at every deadline), not translated again.
+     */
+    tb = riscv_tb_find(cpu, 2);
+    g_assert_cmpuint(tb->ninsns, ==, 2);
+    g_assert_true(tb->cached);
+    g_assert_true(riscv_tb_find(cpu, 2) == tb);
+    g_assert_true(riscv_tb_find(cpu, 1) != tb);
 }
 
 /* --- whole programs in child processes --- */
