@@ -336,6 +336,26 @@ static inline bool fpu_fast_round_up(unsigned rm, bool negative, bool odd,
     }
 }
 
+/*
+ * The conversion NAME to an integer of WIDTH bits: its magnitude from
+ * _to_mag where that is exact and in range (below 2^(WIDTH-1) signed;
+ * unsigned, below 2^WIDTH, and only 0 for a negative value), else
+ * softfloat.
+ */
+#define FPU_FAST_TO_INT(fmt, utype, name, itype, width, is_signed)           \
+static inline itype fpu_fast_##fmt##_##name(utype a, uint8_t rm,            \
+                                            FpStatus *st)                   \
+{                                                                           \
+    bool negative = fpu_fast_##fmt##_negative(a);                           \
+    uint64_t m;                                                             \
+                                                                            \
+    if (!fpu_fast_##fmt##_to_mag(a, rm, (is_signed) ? (width) - 1           \
+                                        : negative ? 0 : (width), &m, st)) {  \
+        return fmt##_##name(a, rm, st);                                     \
+    }                                                                       \
+    return (itype)(negative ? -m : m);                                      \
+}
+
 /* OP on the host where that is exact (fpu_fast_*_OP_host), else softfloat. */
 #define FPU_FAST_BINARY(fmt, utype, op)                                     \
 static inline utype fpu_fast_##fmt##_##op(utype a, utype b, FpStatus *st)   \
@@ -486,53 +506,10 @@ static inline bool fpu_fast_##fmt##_to_mag(utype a, unsigned rm,            \
     return true;                                                            \
 }                                                                           \
                                                                             \
-static inline int32_t fpu_fast_##fmt##_to_i32(utype a, uint8_t rm,          \
-                                              FpStatus *st)                 \
-{                                                                           \
-    uint64_t m;                                                             \
-                                                                            \
-    if (!fpu_fast_##fmt##_to_mag(a, rm, 31, &m, st)) {                      \
-        return fmt##_to_i32(a, rm, st);                                     \
-    }                                                                       \
-    return (int32_t)(fpu_fast_##fmt##_negative(a) ? -m : m);                \
-}                                                                           \
-                                                                            \
-static inline uint32_t fpu_fast_##fmt##_to_u32(utype a, uint8_t rm,         \
-                                               FpStatus *st)                \
-{                                                                           \
-    uint64_t m;                                                             \
-                                                                            \
-    if (!fpu_fast_##fmt##_to_mag(a, rm,                                     \
-                                 fpu_fast_##fmt##_negative(a) ? 0 : 32,     \
-                                 &m, st)) {                                 \
-        return fmt##_to_u32(a, rm, st);                                     \
-    }                                                                       \
-    return (uint32_t)m;                                                     \
-}                                                                           \
-                                                                            \
-static inline int64_t fpu_fast_##fmt##_to_i64(utype a, uint8_t rm,          \
-                                              FpStatus *st)                 \
-{                                                                           \
-    uint64_t m;                                                             \
-                                                                            \
-    if (!fpu_fast_##fmt##_to_mag(a, rm, 63, &m, st)) {                      \
-        return fmt##_to_i64(a, rm, st);                                     \
-    }                                                                       \
-    return (int64_t)(fpu_fast_##fmt##_negative(a) ? -m : m);                \
-}                                                                           \
-                                                                            \
-static inline uint64_t fpu_fast_##fmt##_to_u64(utype a, uint8_t rm,         \
-                                               FpStatus *st)                \
-{                                                                           \
-    uint64_t m;                                                             \
-                                                                            \
-    if (!fpu_fast_##fmt##_to_mag(a, rm,                                     \
-                                 fpu_fast_##fmt##_negative(a) ? 0 : 64,     \
-                                 &m, st)) {                                 \
-        return fmt##_to_u64(a, rm, st);                                     \
-    }                                                                       \
-    return m;                                                               \
-}                                                                           \
+FPU_FAST_TO_INT(fmt, utype, to_i32, int32_t, 32, true)                      \
+FPU_FAST_TO_INT(fmt, utype, to_u32, uint32_t, 32, false)                    \
+FPU_FAST_TO_INT(fmt, utype, to_i64, int64_t, 64, true)                      \
+FPU_FAST_TO_INT(fmt, utype, to_u64, uint64_t, 64, false)                    \
                                                                             \
 static inline utype fpu_fast_##fmt##_from_mag(bool negative, uint64_t mag,  \
                                               FpStatus *st)                 \
